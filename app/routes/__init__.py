@@ -1,0 +1,1 @@
+"""HTTP routes: short functions that parse input and call the use cases."""

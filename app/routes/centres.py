@@ -1,0 +1,45 @@
+"""Catalogue routes: list, nearest, one centre."""
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from app.catalogue import centre_by_id, search_centres
+from app.db import SessionDep
+from app.nearest import find_nearest
+from app.routes.params import FilterDep, OpenAt, OpenNow
+from app.schemas import CENTRE_ID_PATTERN, CentreCollection, CentreFeature, NearestCollection
+
+router = APIRouter(prefix="/api/centres", tags=["centres"])
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
+@router.get("", response_model=CentreCollection, response_class=GeoJSONResponse)
+def list_centres(
+    session: SessionDep, where: FilterDep, open_now: OpenNow = False, open_at: OpenAt = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
+) -> CentreCollection:
+    only_open = open_now or open_at is not None
+    return search_centres(session, where=where, open_at=open_at, only_open=only_open, limit=limit, offset=offset)
+
+
+@router.get("/nearest", response_model=NearestCollection, response_class=GeoJSONResponse)
+def nearest_centres(
+    request: Request, session: SessionDep, where: FilterDep,
+    lon: Annotated[float, Query(ge=-180, le=180, description="WGS84 longitude")],
+    lat: Annotated[float, Query(ge=-90, le=90, description="WGS84 latitude")],
+    open_now: OpenNow = False, open_at: OpenAt = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> NearestCollection:
+    return find_nearest(
+        session, lon=lon, lat=lat, where=where, open_at=open_at, only_open=open_now or open_at is not None,
+        limit=limit, candidates=request.app.state.settings.nearest_candidates,
+    )
+
+
+@router.get("/{centre_id}", response_model=CentreFeature, response_class=GeoJSONResponse)
+def get_centre(session: SessionDep, centre_id: Annotated[str, Path(pattern=CENTRE_ID_PATTERN)]) -> dict:
+    return centre_by_id(session, centre_id=centre_id)

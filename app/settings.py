@@ -1,0 +1,58 @@
+"""Service settings, read from the environment (prefix SERVICEMAP_, plus plain DATABASE_URL)."""
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SERVICEMAP_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.development
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:55432/servicemap",
+        validation_alias=AliasChoices("DATABASE_URL", "SERVICEMAP_DATABASE_URL"),
+    )
+    # Where imported road networks (Valhalla tiles) live; one sub-directory per build.
+    network_dir: Path = Path("var/network")
+    # An external Valhalla HTTP service; when set it replaces the in-process engine.
+    valhalla_url: str | None = None
+    max_snap_metres: float = 500.0
+    # Straight-line candidates fetched from PostGIS before the travel-time matrix ranks them.
+    nearest_candidates: int = 25
+    cors_origins: list[str] = []
+    # CSP frame-ancestors for /embed: who may put the map in an iframe.
+    frame_ancestors: str = "*"
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "© OpenStreetMap contributors"
+    # "gcj02" for Chinese tile servers (e.g. Amap): the map then shifts our WGS84 data to match.
+    tile_crs: str = "wgs84"
+
+    @field_validator("database_url")
+    @classmethod
+    def use_psycopg_driver(cls, url: str) -> str:
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+
+    @field_validator("tile_crs")
+    @classmethod
+    def known_tile_crs(cls, value: str) -> str:
+        if value not in ("wgs84", "gcj02"):
+            raise ValueError("tile_crs must be wgs84 or gcj02")
+        return value
+
+    @model_validator(mode="after")
+    def refuse_placeholders_in_production(self) -> "Settings":
+        if self.environment is Environment.production and PLACEHOLDER_SECRET in self.database_url:
+            raise ValueError("DATABASE_URL still holds a placeholder secret")
+        return self

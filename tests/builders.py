@@ -1,0 +1,55 @@
+"""Builders for test records. Test centres are fixtures, clearly named as such, never catalogue data."""
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.importer import ImportDefaults, import_records
+from geo.coords import CoordinateSystem
+
+# Real WGS84 points inside the districts named (checked against the cnmaps boundaries by the tests).
+CUIHU_WUHUA = (102.7037, 25.0480)       # 翠湖, 五华区
+KUNMING_STATION_GUANDU = (102.7225, 25.0170)  # near 昆明站, 官渡区
+CHENGGONG_UNIVERSITY_TOWN = (102.8560, 24.8390)  # 呈贡大学城, 呈贡区
+
+
+def centre_record(**overrides: Any) -> dict[str, Any]:
+    lon, lat = overrides.pop("at", CUIHU_WUHUA)
+    record = {
+        "id": "test-centre-a",
+        "name_zh": "测试党群服务中心A",
+        "name_en": "Test centre A",
+        "kind": "service_centre",
+        "level": "community",
+        "address": "测试地址1号",
+        "opening_hours": "Mo-Fr 09:00-17:00; PH off",
+        "amenities": ["drinking_water", "phone_charging"],
+        "location_precision": "approximate",
+        "source": "test fixture",
+        "status": "open",
+        "lon": lon,
+        "lat": lat,
+    }
+    record.update(overrides)
+    return record
+
+
+def as_feature(record: dict[str, Any]) -> dict[str, Any]:
+    props = {k: v for k, v in record.items() if k not in ("lon", "lat")}
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
+            "properties": props}
+
+
+def write_geojson(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [as_feature(r) for r in records]},
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def add_centres(session: Session, *records: dict[str, Any]) -> None:
+    """Store records through the real importer (validated, district assigned)."""
+    report = import_records(session, enumerate(records, start=1), crs=CoordinateSystem.wgs84,
+                            defaults=ImportDefaults(), dry_run=False)
+    assert report.ok, report.rejected
+    session.commit()

@@ -1,0 +1,75 @@
+"""Shared fixtures: a real PostGIS database (migrated, with districts) and the app under test."""
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from app.cli import alembic_config
+from app.db import make_engine
+from app.main import create_app
+from app.settings import Settings
+from alembic import command
+
+
+def _test_database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        pytest.exit("DATABASE_URL is not set: run the suite with ./scripts/test", returncode=2)
+    url = Settings(database_url=url).database_url
+    # The suite drops and recreates the schema: refuse anything that is not a test database.
+    if not url.rsplit("/", 1)[-1].split("?")[0].endswith("_test"):
+        pytest.exit(f"refusing to run tests against {url!r}: its database name must end in _test", returncode=2)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return _test_database_url()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    command.upgrade(alembic_config(database_url), "head")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT extversion FROM pg_extension WHERE extname = 'postgis'"))
+    _load_districts(engine)
+    yield engine
+    engine.dispose()
+
+
+def _load_districts(engine: Engine) -> None:
+    from app import repository
+    from geo.boundaries import load_kunming_districts
+
+    with Session(engine) as session, session.begin():
+        repository.replace_districts(session, districts=[
+            {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
+             "source": d.source} for d in load_kunming_districts()
+        ])
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session on an empty catalogue (districts kept)."""
+    with engine.begin() as connection:
+        connection.execute(text("TRUNCATE centres CASCADE"))
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path) -> Settings:
+    return Settings(database_url=database_url, network_dir=tmp_path / "network")
+
+
+@pytest.fixture
+def client(db: Session, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
