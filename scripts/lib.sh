@@ -5,7 +5,6 @@ set -euo pipefail
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$PROJECT_DIR/.venv"
 LOCAL_DIR="$PROJECT_DIR/.local"
-PG_PORT="${SERVICEMAP_PG_PORT:-55432}"
 
 log() { printf '\033[1m[servicemap]\033[0m %s\n' "$*" >&2; }
 
@@ -81,6 +80,20 @@ cluster_dir() {
   echo "$dir"
 }
 
+port_is_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The cluster keeps the port it was first given; a new cluster takes the first free one from
+# SERVICEMAP_PG_PORT (default 55432), so two checkouts on one machine do not collide.
+cluster_port() {
+  local data="$1" port="${SERVICEMAP_PG_PORT:-55432}"
+  if [ -f "$data/servicemap.port" ]; then cat "$data/servicemap.port"; return 0; fi
+  while ! port_is_free "$port"; do port=$((port + 1)); done
+  echo "$port" | pg_run tee "$data/servicemap.port" >/dev/null
+  echo "$port"
+}
+
 # Starts (creating if needed) a PostgreSQL+PostGIS cluster owned by this project and exports
 # DATABASE_URL for database "$1". Leaves DATABASE_URL alone when the caller set it.
 ensure_database() {
@@ -92,6 +105,7 @@ ensure_database() {
   fi
   local data; data="$(cluster_dir)"
   local sock="$data/socket"
+  local port
   if [ ! -f "$data/PG_VERSION" ]; then
     log "creating local PostgreSQL cluster in $data"
     mkdir -p "$data"
@@ -99,14 +113,17 @@ ensure_database() {
     pg_run "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     pg_run mkdir -p "$sock"
   fi
-  if ! pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    log "starting local PostgreSQL on 127.0.0.1:$PG_PORT"
+  if pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    port="$(sed -n 4p "$data/postmaster.pid")"  # the port the running server listens on
+  else
+    port="$(cluster_port "$data")"
+    log "starting local PostgreSQL on 127.0.0.1:$port"
     pg_run "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w \
-      -o "-p $PG_PORT -k $sock -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+      -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
   fi
-  if ! pg_run "$PG_BIN/psql" -h "$sock" -p "$PG_PORT" -U postgres -tAc \
+  if ! pg_run "$PG_BIN/psql" -h "$sock" -p "$port" -U postgres -tAc \
       "select 1 from pg_database where datname='$dbname'" | grep -q 1; then
-    pg_run "$PG_BIN/createdb" -h "$sock" -p "$PG_PORT" -U postgres "$dbname"
+    pg_run "$PG_BIN/createdb" -h "$sock" -p "$port" -U postgres "$dbname"
   fi
-  export DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/$dbname"
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:$port/$dbname"
 }
