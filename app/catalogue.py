@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app import repository
 from app.errors import InvalidParameter, NotFound
 from app.repository import CentreFilter, CentreRow
-from app.schemas import CentreCollection, CentreProperties
 from geo import hours
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,9 +26,14 @@ def local_moment(moment: datetime | None) -> datetime:
 
 
 def is_open(props: dict, moment: datetime) -> bool | None:
-    if props["status"] != "open":
+    return status_open(props["status"], props["opening_hours"], moment)
+
+
+def status_open(status: str, opening_hours: str | None, moment: datetime) -> bool | None:
+    """Open at `moment`: False when not in service, None when the hours are unknown."""
+    if status != "open":
         return False
-    return hours.is_open(props["opening_hours"], moment) if props["opening_hours"] else None
+    return hours.is_open(opening_hours, moment) if opening_hours else None
 
 
 def hours_today(props: dict, moment: datetime) -> list[str] | None:
@@ -56,18 +60,23 @@ def check_districts(session: Session, districts: Sequence[str]) -> None:
 
 def search_centres(
     session: Session, *, where: CentreFilter, open_at: datetime | None, only_open: bool, limit: int, offset: int
-) -> CentreCollection:
+) -> dict:
     check_districts(session, where.districts)
     moment = local_moment(open_at)
-    rows = repository.list_centres(session, where=where)
     if only_open:
-        rows = [row for row in rows if is_open(row.properties, moment)]
-    page = rows[offset:offset + limit]
-    return CentreCollection.model_validate({
+        open_ids = [centre_id for centre_id, opening_hours, status in repository.hours_of_matching(session, where=where)
+                    if status_open(status, opening_hours, moment)]
+        matched = len(open_ids)
+        page = repository.centres_by_ids(session, ids=open_ids[offset:offset + limit])
+    else:
+        matched = repository.count_centres_matching(session, where=where)
+        page = repository.list_centres(session, where=where, limit=limit, offset=offset)
+    # A plain dict: the route's response model validates it once, on the way out.
+    return {
         "type": "FeatureCollection",
         "features": [feature(row, moment) for row in page],
-        "number_matched": len(rows), "number_returned": len(page), "limit": limit, "offset": offset,
-    })
+        "number_matched": matched, "number_returned": len(page), "limit": limit, "offset": offset,
+    }
 
 
 def centre_by_id(session: Session, *, centre_id: str) -> dict:
@@ -79,7 +88,3 @@ def centre_by_id(session: Session, *, centre_id: str) -> dict:
 
 def district_table(session: Session) -> list[dict]:
     return repository.district_summaries(session)
-
-
-def validate_properties(props: dict) -> CentreProperties:
-    return CentreProperties.model_validate(props)

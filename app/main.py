@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
-from app.routes import centres, districts
+from app.routes import centres, districts, pages
 from app.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -34,5 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(centres.router)
     app.include_router(districts.router)
+    app.include_router(pages.router)
     app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app

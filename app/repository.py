@@ -12,6 +12,8 @@ from geoalchemy2 import Geography
 from app.models import Centre, District
 
 CENTRE_COLUMNS = [c.key for c in Centre.__table__.columns if c.key not in ("geom", "created_at", "updated_at")]
+# Plain columns, not ORM entities: listing the whole city stays a few milliseconds.
+_PROPERTY_COLUMNS = [Centre.__table__.c[key] for key in CENTRE_COLUMNS]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +38,9 @@ class CentreRow:
 
 def _centre_select() -> Select[Any]:
     return (
-        select(Centre, ST_X(Centre.geom).label("lon"), ST_Y(Centre.geom).label("lat"), District.name_zh)
+        select(*_PROPERTY_COLUMNS, District.name_zh.label("district_name"),
+               ST_X(Centre.geom).label("lon"), ST_Y(Centre.geom).label("lat"))
+        .select_from(Centre)
         .outerjoin(District, District.adcode == Centre.district_adcode)
     )
 
@@ -66,20 +70,40 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _to_row(centre: Centre, lon: float, lat: float, district_name: str | None) -> CentreRow:
-    props = {key: getattr(centre, key) for key in CENTRE_COLUMNS}
-    props["district_name"] = district_name
-    return CentreRow(properties=props, lon=lon, lat=lat)
+def _to_row(row: Any) -> CentreRow:
+    props = dict(row._mapping)
+    lon, lat = props.pop("lon"), props.pop("lat")
+    distance = props.pop("distance_m", None)
+    return CentreRow(properties=props, lon=lon, lat=lat, distance_m=distance)
 
 
-def list_centres(session: Session, *, where: CentreFilter) -> list[CentreRow]:
-    query = _apply_filter(_centre_select(), where).order_by(Centre.id)
-    return [_to_row(*row) for row in session.execute(query)]
+def list_centres(
+    session: Session, *, where: CentreFilter, limit: int | None = None, offset: int = 0
+) -> list[CentreRow]:
+    query = _apply_filter(_centre_select(), where).order_by(Centre.id).limit(limit).offset(offset)
+    # Core execution on the session's connection: no ORM identity map for read-only rows.
+    return [_to_row(row) for row in session.connection().execute(query)]
+
+
+def hours_of_matching(session: Session, *, where: CentreFilter) -> list[tuple[str, str | None, str]]:
+    """(id, opening_hours, status) of every matching centre, by id: enough to filter by hours."""
+    query = _apply_filter(select(Centre.id, Centre.opening_hours, Centre.status), where).order_by(Centre.id)
+    return [tuple(row) for row in session.connection().execute(query)]
+
+
+def centres_by_ids(session: Session, *, ids: Sequence[str]) -> list[CentreRow]:
+    query = _centre_select().where(Centre.id.in_(list(ids))).order_by(Centre.id)
+    return [_to_row(row) for row in session.connection().execute(query)]
+
+
+def count_centres_matching(session: Session, *, where: CentreFilter) -> int:
+    query = _apply_filter(select(func.count()).select_from(Centre), where)
+    return session.scalar(query) or 0
 
 
 def get_centre(session: Session, *, centre_id: str) -> CentreRow | None:
     row = session.execute(_centre_select().where(Centre.id == centre_id)).first()
-    return _to_row(*row) if row else None
+    return _to_row(row) if row else None
 
 
 def nearest_centres(
@@ -94,12 +118,7 @@ def nearest_centres(
         .order_by(centre_geog.op("<->")(origin))
         .limit(limit)
     )
-    rows = []
-    for centre, c_lon, c_lat, district_name, distance in session.execute(query):
-        row = _to_row(centre, c_lon, c_lat, district_name)
-        row.distance_m = float(distance)
-        rows.append(row)
-    return rows
+    return [_to_row(row) for row in session.connection().execute(query)]
 
 
 def district_summaries(session: Session) -> list[dict[str, Any]]:
@@ -131,7 +150,7 @@ def district_containing(session: Session, *, lon: float, lat: float) -> str | No
 
 def existing_centres(session: Session, *, ids: Iterable[str]) -> dict[str, CentreRow]:
     query = _centre_select().where(Centre.id.in_(list(ids)))
-    return {row.properties["id"]: row for row in (_to_row(*r) for r in session.execute(query))}
+    return {row.properties["id"]: row for row in map(_to_row, session.execute(query))}
 
 
 def upsert_centres(session: Session, *, records: Sequence[dict[str, Any]]) -> None:

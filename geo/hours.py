@@ -102,6 +102,7 @@ def _parsed(text: str, *, holiday_country: str | None) -> OpeningHours:
     return OpeningHours(text, country=holiday_country)
 
 
+@lru_cache(maxsize=4096)
 def day_kind(day: date) -> DayKind:
     """Classify a date by the official Chinese calendar (see the module docstring)."""
     weekend = day.weekday() >= 5
@@ -151,7 +152,9 @@ def _local(moment: datetime, *, name: str) -> datetime:
     return moment.astimezone(SHANGHAI)
 
 
+@lru_cache(maxsize=8192)
 def _state(text: str, local: datetime) -> State:
+    # Cached: a list evaluates a few distinct expressions for hundreds of centres at one moment.
     stand_in, holiday_country = _substitute(local.date())
     hours = _parsed(text, holiday_country=holiday_country)
     state, _comment = hours.state(datetime.combine(stand_in, local.time()))
@@ -166,7 +169,8 @@ def is_open(expr: str | None, at: datetime) -> bool | None:
     local = _local(at, name="at")
     if expr is None or not expr.strip():
         return None
-    state = _state(expr.strip(), local)
+    # opening_hours has minute resolution, so the minute is the cache key.
+    state = _state(expr.strip(), local.replace(second=0, microsecond=0))
     if state == State.UNKNOWN:
         return None
     return state == State.OPEN

@@ -21,7 +21,7 @@ class GeoJSONResponse(JSONResponse):
 def list_centres(
     session: SessionDep, where: FilterDep, open_now: OpenNow = False, open_at: OpenAt = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
-) -> CentreCollection:
+) -> dict:
     only_open = open_now or open_at is not None
     return search_centres(session, where=where, open_at=open_at, only_open=only_open, limit=limit, offset=offset)
 

@@ -1,0 +1,110 @@
+"""Benchmark harness: a throwaway database of clearly-labelled benchmark centres and a real
+uvicorn server on loopback. Benchmark centres are random points inside the real district
+boundaries, named 基准测试点 N; they never enter the catalogue database."""
+import contextlib
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+from shapely.geometry import Point
+from sqlalchemy.orm import Session
+
+from alembic import command
+from app import repository
+from app.cli import alembic_config
+from app.importer import ImportDefaults, import_records
+from app.settings import Settings
+from geo.amenities import Amenity
+from geo.boundaries import load_kunming_districts
+from geo.coords import CoordinateSystem
+
+ROOT = Path(__file__).resolve().parent.parent
+HOURS = ["24/7", "Mo-Fr 09:00-17:00; PH off", "Mo-Su 08:00-22:00", "Mo-Sa 08:30-20:30"]
+
+
+def bench_database_url() -> str:
+    base = Settings().database_url
+    return base.rsplit("/", 1)[0] + "/servicemap_bench"
+
+
+def create_bench_database(url: str) -> None:
+    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS servicemap_bench WITH (FORCE)"))
+        connection.execute(sa.text("CREATE DATABASE servicemap_bench"))
+    admin.dispose()
+    command.upgrade(alembic_config(url), "head")
+
+
+def benchmark_centres(count: int, *, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    urban = [d for d in load_kunming_districts() if d.main_urban]
+    records = []
+    while len(records) < count:
+        district = rng.choice(urban)
+        west, south, east, north = district.geometry.bounds
+        point = Point(rng.uniform(west, east), rng.uniform(south, north))
+        if not district.geometry.contains(point):
+            continue
+        n = len(records)
+        records.append({
+            "id": f"bench-{n:05d}", "name_zh": f"基准测试点 {n}", "kind": rng.choice(["service_centre", "rider_station"]),
+            "opening_hours": rng.choice(HOURS), "amenities": rng.sample([a.value for a in Amenity], 4),
+            "location_precision": "approximate", "source": "benchmark fixture, not a real place",
+            "lon": point.x, "lat": point.y,
+        })
+    return records
+
+
+def populate(url: str, count: int) -> None:
+    create_bench_database(url)
+    engine = sa.create_engine(url)
+    with Session(engine) as session, session.begin():
+        repository.replace_districts(session, districts=[
+            {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
+             "source": d.source} for d in load_kunming_districts()])
+        report = import_records(session, enumerate(benchmark_centres(count), 1), crs=CoordinateSystem.wgs84,
+                                defaults=ImportDefaults(), dry_run=False)
+        assert report.ok, report.rejected[:3]
+    engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_service(database_url: str, **env: str) -> Iterator[str]:
+    """A real uvicorn process on loopback; yields its base URL and stops it afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_up(base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{base}/api/districts", timeout=1).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"service at {base} did not come up")
