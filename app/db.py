@@ -1,5 +1,6 @@
 """Database engine and the per-request session dependency."""
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,3 +23,14 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@contextmanager
+def database_session(database_url: str) -> Iterator[Session]:
+    """One transaction on a short-lived engine, for commands: commits on success, rolls back on error."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    finally:
+        engine.dispose()

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from geo.coords import InvalidCoordinate
 from geo.hours import InvalidOpeningHours
+from geo.routing import RoutingError
 
 
 class ServiceMapError(Exception):
@@ -75,8 +76,16 @@ async def _on_invalid_hours(_: Request, exc: InvalidOpeningHours) -> JSONRespons
     return JSONResponse(error_body("invalid_parameter", str(exc), "opening_hours"), status_code=422)
 
 
+async def _on_routing_error(_: Request, exc: RoutingError) -> JSONResponse:
+    # geo.routing errors carry their own status: input 422, no network 503, engine failure 502.
+    field = getattr(exc, "field", None)
+    code = {422: "invalid_parameter", 503: "no_road_network"}.get(exc.http_status, "routing_failed")
+    return JSONResponse(error_body(code, str(exc), field), status_code=exc.http_status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceMapError, _on_service_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidCoordinate, _on_invalid_coordinate)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidOpeningHours, _on_invalid_hours)  # type: ignore[arg-type]
+    app.add_exception_handler(RoutingError, _on_routing_error)  # type: ignore[arg-type]

@@ -8,7 +8,8 @@ from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
-from app.routes import centres, districts, pages
+from app.network import NetworkState
+from app.routes import centres, districts, isochrones, pages
 from app.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         app.state.settings = settings
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.network = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url)
         yield
         engine.dispose()
 
@@ -34,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(centres.router)
     app.include_router(districts.router)
+    app.include_router(isochrones.router)
     app.include_router(pages.router)
     app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app

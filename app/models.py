@@ -2,8 +2,8 @@
 from datetime import date, datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, func
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, SmallInteger, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -52,3 +52,29 @@ class Centre(Base):
     )
 
     __table_args__ = (Index("ix_centres_amenities", "amenities", postgresql_using="gin"),)
+
+
+class NetworkBuild(Base):
+    """One successful road-network import (history; the tiles on disk are the one in service)."""
+
+    __tablename__ = "network_builds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_key: Mapped[str] = mapped_column(String(64), index=True)
+    source_file: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    bbox = mapped_column(Geometry("POLYGON", srid=4326, spatial_index=False), nullable=False)
+    details: Mapped[dict] = mapped_column(JSONB)
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Isochrone(Base):
+    __tablename__ = "isochrones"
+
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), primary_key=True)
+    network_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    minutes: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    origin = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

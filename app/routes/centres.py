@@ -8,6 +8,7 @@ from app.catalogue import centre_by_id, search_centres
 from app.db import SessionDep
 from app.nearest import find_nearest
 from app.routes.params import FilterDep, OpenAt, OpenNow
+from geo.modes import TravelMode
 from app.schemas import CENTRE_ID_PATTERN, CentreCollection, CentreFeature, NearestCollection
 
 router = APIRouter(prefix="/api/centres", tags=["centres"])
@@ -33,10 +34,15 @@ def nearest_centres(
     lat: Annotated[float, Query(ge=-90, le=90, description="WGS84 latitude")],
     open_now: OpenNow = False, open_at: OpenAt = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
+    mode: Annotated[TravelMode, Query(description="Travel mode for ranking by time")] = TravelMode.ebike,
 ) -> NearestCollection:
+    """Ranked by travel time when a road network is imported (else straight line; see `ranking`).
+    With open_now/open_at, only centres open when the rider arrives."""
+    state = request.app.state
     return find_nearest(
-        session, lon=lon, lat=lat, where=where, open_at=open_at, only_open=open_now or open_at is not None,
-        limit=limit, candidates=request.app.state.settings.nearest_candidates,
+        session, state.network, lon=lon, lat=lat, where=where, open_at=open_at,
+        only_open=open_now or open_at is not None, limit=limit, candidates=state.settings.nearest_candidates,
+        mode=mode, max_snap_metres=state.settings.max_snap_metres,
     )
 
 

@@ -1,0 +1,84 @@
+"""The road network the service routes on.
+
+Tiles are built by `servicemap network import` into settings.network_dir and swapped in atomically.
+A running service notices the new manifest on its next routing request and opens a new Router,
+so an import never needs a restart, and a failed import leaves the old network serving.
+"""
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.modes import TravelMode
+from geo.network import MANIFEST_NAME
+from geo.routing import DEFAULT_MIN_HOLE_M2, ISOCHRONE_OPTIONS, HttpRouter, NoNetworkError, Router, RoutingEngine
+
+NO_NETWORK_MESSAGE = (
+    "No road network is imported. An operator imports one with "
+    "`servicemap network import FILE.osm.pbf` (or `servicemap network download asia/china/yunnan`)."
+)
+
+
+@dataclass(frozen=True)
+class ActiveNetwork:
+    engine: RoutingEngine
+    # Identifies the network *and* our routing options: cached isochrones are valid only for it.
+    key: str
+    manifest: dict | None
+
+
+def routing_options_digest() -> str:
+    options = {mode.value: mode.valhalla_costing() for mode in TravelMode} | {
+        "isochrone": ISOCHRONE_OPTIONS, "min_hole_m2": DEFAULT_MIN_HOLE_M2}
+    return hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
+
+
+def network_key(manifest: dict) -> str:
+    identity = {k: manifest.get(k) for k in ("source_sha256", "bbox", "valhalla_version")}
+    digest = hashlib.sha256((json.dumps(identity, sort_keys=True) + routing_options_digest()).encode())
+    return digest.hexdigest()[:32]
+
+
+class NetworkState:
+    """Hands out the current routing engine; thread-safe, reloads when the tiles change."""
+
+    def __init__(self, *, network_dir: Path, valhalla_url: str | None) -> None:
+        self._network_dir = Path(network_dir)
+        self._valhalla_url = valhalla_url
+        self._lock = threading.Lock()
+        self._active: ActiveNetwork | None = None
+        self._stamp: int | None = None
+
+    def current(self) -> ActiveNetwork:
+        """The network to route on, or NoNetworkError with instructions."""
+        if self._valhalla_url:
+            return self._external()
+        manifest_path = self._network_dir / MANIFEST_NAME
+        try:
+            stamp = manifest_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise NoNetworkError(NO_NETWORK_MESSAGE) from None
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    manifest = json.loads(manifest_path.read_text())
+                    self._active = ActiveNetwork(Router(self._network_dir), network_key(manifest), manifest)
+                    self._stamp = stamp
+        assert self._active is not None
+        return self._active
+
+    def available(self) -> bool:
+        try:
+            self.current()
+        except NoNetworkError:
+            return False
+        return True
+
+    def _external(self) -> ActiveNetwork:
+        with self._lock:
+            if self._active is None:
+                url = self._valhalla_url or ""
+                key = hashlib.sha256((url + routing_options_digest()).encode()).hexdigest()[:32]
+                self._active = ActiveNetwork(HttpRouter(url), key, None)
+        return self._active
