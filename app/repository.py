@@ -11,7 +11,9 @@ from geoalchemy2 import Geography
 
 from app.models import Centre, District
 
-CENTRE_COLUMNS = [c.key for c in Centre.__table__.columns if c.key not in ("geom", "created_at", "updated_at")]
+# Columns the catalogue describes; the rest are kept by the system (geometry, timestamps, versioning).
+SYSTEM_COLUMNS = ("geom", "created_at", "updated_at", "version", "deleted_at")
+CENTRE_COLUMNS = [c.key for c in Centre.__table__.columns if c.key not in SYSTEM_COLUMNS]
 # Plain columns, not ORM entities: listing the whole city stays a few milliseconds.
 _PROPERTY_COLUMNS = [Centre.__table__.c[key] for key in CENTRE_COLUMNS]
 
@@ -164,7 +166,7 @@ def upsert_centres(session: Session, *, records: Sequence[dict[str, Any]]) -> No
     ]
     statement = insert(Centre)
     updated = {c: statement.excluded[c] for c in CENTRE_COLUMNS if c != "id"}
-    updated |= {"geom": statement.excluded.geom, "updated_at": func.now()}
+    updated |= {"geom": statement.excluded.geom, "updated_at": func.now(), "version": Centre.version + 1}
     for chunk_start in range(0, len(values), 500):
         session.execute(
             statement.values(values[chunk_start:chunk_start + 500]).on_conflict_do_update(
