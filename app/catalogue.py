@@ -79,11 +79,12 @@ def search_centres(
     }
 
 
-def centre_by_id(session: Session, *, centre_id: str) -> dict:
+def centre_by_id(session: Session, *, centre_id: str) -> tuple[dict, int]:
+    """The centre as a GeoJSON feature, and its version (for the ETag)."""
     row = repository.get_centre(session, centre_id=centre_id)
     if row is None:
         raise NotFound(f"no centre with id {centre_id!r}", field="centre_id")
-    return feature(row, local_moment(None))
+    return feature(row, local_moment(None)), row.version
 
 
 def district_table(session: Session) -> list[dict]:

@@ -4,11 +4,11 @@ from typing import Annotated
 
 import typer
 from alembic import command
-from alembic.config import Config
 from tqdm import tqdm
 
-from app import repository
-from app.db import database_session
+from app import repository, users_repository
+from app.auth import ROLES, new_token, token_hash
+from app.db import alembic_config, database_session
 from app.network_cli import network_cli
 from app.importer import ImportDefaults, ImportReport, RowError, import_records, reader_for
 from app.settings import Settings
@@ -22,14 +22,9 @@ cli = typer.Typer(
 districts_cli = typer.Typer(help="District boundaries", no_args_is_help=True)
 cli.add_typer(districts_cli, name="districts")
 cli.add_typer(network_cli, name="network")
+users_cli = typer.Typer(help="Editors and admins (API tokens)", no_args_is_help=True)
+cli.add_typer(users_cli, name="users")
 
-ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
-
-
-def alembic_config(database_url: str) -> Config:
-    config = Config(str(ALEMBIC_INI))
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    return config
 
 
 @cli.command()
@@ -86,5 +81,40 @@ def import_file(
         raise typer.Exit(1)
 
 
+@users_cli.command("add")
+def add_user(
+    name: Annotated[str, typer.Argument(help="Who this is, e.g. 大观街道-张三")],
+    role: Annotated[str, typer.Option(help="editor or admin")] = "editor",
+    district: Annotated[list[str], typer.Option(help="District adcode an editor may change (repeat)")] = [],
+) -> None:
+    """Create a user and print their API token (shown once, stored only as a hash)."""
+    if role not in ROLES:
+        raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
+    if role == "editor" and not district:
+        raise typer.BadParameter("an editor needs at least one --district", param_hint="--district")
+    token = new_token()
+    with database_session(Settings().database_url) as session:
+        for adcode in district:
+            if not repository.district_exists(session, adcode=adcode):
+                raise typer.BadParameter(f"unknown district {adcode}", param_hint="--district")
+        if users_repository.user_exists(session, name=name):
+            raise typer.BadParameter(f"user {name!r} exists", param_hint="NAME")
+        users_repository.add_user(session, name=name, role=role, districts=district, token_hash=token_hash(token))
+    typer.echo(token)
+
+
+@users_cli.command("disable")
+def disable_user(name: Annotated[str, typer.Argument()]) -> None:
+    """Revoke a user's token."""
+    with database_session(Settings().database_url) as session:
+        if not users_repository.set_user_active(session, name=name, active=False):
+            raise typer.BadParameter(f"no user {name!r}", param_hint="NAME")
+    typer.echo(f"disabled {name}")
+
+
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

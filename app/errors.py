@@ -3,13 +3,18 @@
 Every error body has the same shape: {"error": code, "field": name-or-null, "message": text}.
 Domain code raises these (or the geo/ errors mapped below); it never raises HTTPException.
 """
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from geo.coords import InvalidCoordinate
 from geo.hours import InvalidOpeningHours
 from geo.routing import RoutingError
+
+
+_CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError)
 
 
 class ServiceMapError(Exception):
@@ -37,6 +42,35 @@ class Conflict(ServiceMapError):
     code = "conflict"
 
 
+class Unauthorized(ServiceMapError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(ServiceMapError):
+    status_code = 403
+    code = "forbidden"
+
+
+class PreconditionFailed(ServiceMapError):
+    status_code = 412
+    code = "precondition_failed"
+
+
+class PreconditionRequired(ServiceMapError):
+    status_code = 428
+    code = "precondition_required"
+
+
+class TooManyRequests(ServiceMapError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
 class Unavailable(ServiceMapError):
     status_code = 503
     code = "unavailable"
@@ -56,7 +90,12 @@ def _field_of(loc: tuple[object, ...]) -> str:
 
 
 async def _on_service_error(_: Request, exc: ServiceMapError) -> JSONResponse:
-    return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.status_code)
+    headers = {}
+    if isinstance(exc, Unauthorized):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.status_code, headers=headers)
 
 
 async def _on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -83,9 +122,19 @@ async def _on_routing_error(_: Request, exc: RoutingError) -> JSONResponse:
     return JSONResponse(error_body(code, str(exc), field), status_code=exc.http_status)
 
 
+async def _on_database_error(_: Request, exc: DBAPIError) -> JSONResponse:
+    # A lost connection (database restarting, network blip) is temporary: 503, and the pool's
+    # pre-ping reconnects on the next request. Anything else is a bug and stays a 500.
+    if not exc.connection_invalidated and not isinstance(exc.orig, _CONNECTION_ERRORS):
+        raise exc
+    body = error_body("database_unavailable", "the database is unavailable; retry shortly", None)
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceMapError, _on_service_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidCoordinate, _on_invalid_coordinate)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidOpeningHours, _on_invalid_hours)  # type: ignore[arg-type]
     app.add_exception_handler(RoutingError, _on_routing_error)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, _on_database_error)  # type: ignore[arg-type]

@@ -9,7 +9,8 @@ from fastapi.staticfiles import StaticFiles
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.network import NetworkState
-from app.routes import centres, districts, isochrones, pages
+from app.middleware import configure_logging, install_middleware
+from app.routes import centres, districts, editing, health, isochrones, pages, reports
 from app.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -33,10 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    configure_logging(as_json=settings.log_json)
     install_error_handlers(app)
+    install_middleware(app, settings)
+    app.include_router(health.router)
     app.include_router(centres.router)
     app.include_router(districts.router)
     app.include_router(isochrones.router)
+    app.include_router(editing.router)
+    app.include_router(reports.router)
     app.include_router(pages.router)
     app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app

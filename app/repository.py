@@ -1,10 +1,10 @@
 """Database access. Every function takes the session; values always go in as bound parameters."""
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from geoalchemy2.functions import ST_X, ST_Y
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 from geoalchemy2 import Geography
@@ -34,20 +34,21 @@ class CentreRow:
     properties: dict[str, Any]
     lon: float
     lat: float
+    version: int
     distance_m: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _centre_select() -> Select[Any]:
     return (
         select(*_PROPERTY_COLUMNS, District.name_zh.label("district_name"),
-               ST_X(Centre.geom).label("lon"), ST_Y(Centre.geom).label("lat"))
+               ST_X(Centre.geom).label("lon"), ST_Y(Centre.geom).label("lat"), Centre.version)
         .select_from(Centre)
         .outerjoin(District, District.adcode == Centre.district_adcode)
     )
 
 
 def _apply_filter(query: Select[Any], where: CentreFilter) -> Select[Any]:
+    query = query.where(Centre.deleted_at.is_(None))  # soft-deleted centres are gone for readers
     if where.kinds:
         query = query.where(Centre.kind.in_(where.kinds))
     if where.levels:
@@ -74,9 +75,9 @@ def _escape_like(text: str) -> str:
 
 def _to_row(row: Any) -> CentreRow:
     props = dict(row._mapping)
-    lon, lat = props.pop("lon"), props.pop("lat")
+    lon, lat, version = props.pop("lon"), props.pop("lat"), props.pop("version")
     distance = props.pop("distance_m", None)
-    return CentreRow(properties=props, lon=lon, lat=lat, distance_m=distance)
+    return CentreRow(properties=props, lon=lon, lat=lat, version=version, distance_m=distance)
 
 
 def list_centres(
@@ -103,9 +104,48 @@ def count_centres_matching(session: Session, *, where: CentreFilter) -> int:
     return session.scalar(query) or 0
 
 
-def get_centre(session: Session, *, centre_id: str) -> CentreRow | None:
-    row = session.execute(_centre_select().where(Centre.id == centre_id)).first()
+def get_centre(session: Session, *, centre_id: str, include_deleted: bool = False) -> CentreRow | None:
+    query = _centre_select().where(Centre.id == centre_id)
+    if not include_deleted:
+        query = query.where(Centre.deleted_at.is_(None))
+    row = session.execute(query).first()
     return _to_row(row) if row else None
+
+
+def is_deleted(session: Session, *, centre_id: str) -> bool:
+    return session.scalar(select(Centre.deleted_at.is_not(None)).where(Centre.id == centre_id)) is True
+
+
+def centre_id_taken(session: Session, *, centre_id: str) -> bool:
+    return session.scalar(select(Centre.id).where(Centre.id == centre_id)) is not None
+
+
+def update_centre_if_version(
+    session: Session, *, record: dict[str, Any], expected_version: int
+) -> int | None:
+    """Write `record` only if the stored version is still `expected_version`; the new version, or None."""
+    values = {k: v for k, v in record.items() if k not in ("id", "lon", "lat")}
+    statement = (
+        update(Centre)
+        .where(Centre.id == record["id"], Centre.version == expected_version, Centre.deleted_at.is_(None))
+        .values(**values, geom=func.ST_SetSRID(func.ST_MakePoint(record["lon"], record["lat"]), 4326),
+                version=Centre.version + 1, updated_at=func.now())
+        .returning(Centre.version)
+    )
+    return session.scalar(statement)
+
+
+def set_deleted_if_version(
+    session: Session, *, centre_id: str, deleted: bool, expected_version: int | None
+) -> int | None:
+    """Soft-delete or restore; with expected_version, only if it still matches. The new version, or None."""
+    statement = update(Centre).where(Centre.id == centre_id)
+    statement = statement.where(Centre.deleted_at.is_(None) if deleted else Centre.deleted_at.is_not(None))
+    if expected_version is not None:
+        statement = statement.where(Centre.version == expected_version)
+    statement = statement.values(deleted_at=func.now() if deleted else None, version=Centre.version + 1,
+                                 updated_at=func.now()).returning(Centre.version)
+    return session.scalar(statement)
 
 
 def nearest_centres(
@@ -134,7 +174,7 @@ def district_summaries(session: Session) -> list[dict[str, Any]]:
             counted("service_centre").label("service_centres"),
             counted("rider_station").label("rider_stations"),
         )
-        .outerjoin(Centre, Centre.district_adcode == District.adcode)
+        .outerjoin(Centre, (Centre.district_adcode == District.adcode) & Centre.deleted_at.is_(None))
         .group_by(District.adcode)
         .order_by(District.adcode)
     )

@@ -1,5 +1,5 @@
 """Request filters and response models (GeoJSON through geojson-pydantic)."""
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from geojson_pydantic import Feature, FeatureCollection, Point
@@ -102,3 +102,56 @@ class NetworkStatus(BaseModel):
     available: bool
     manifest: dict | None = Field(None, description="What the tiles in service were built from")
     last_import: dict | None = None
+
+
+class CentreUpdate(BaseModel):
+    """A partial change: only the fields given are changed (null clears an optional field)."""
+
+    model_config = {"extra": "forbid", "use_enum_values": True}
+
+    name_zh: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    kind: Kind | None = None
+    level: Level | None = None
+    street: str | None = None
+    community: str | None = None
+    address: str | None = None
+    phone: str | None = Field(None, max_length=64)
+    opening_hours: str | None = None
+    amenities: list[Amenity] | None = None
+    operator: str | None = None
+    location_precision: LocationPrecision | None = None
+    location_note: str | None = None
+    source: str | None = Field(None, min_length=1)
+    source_quote: str | None = None
+    last_verified: date | None = None
+    status: Status | None = None
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    centre_id: str
+    before: dict | None
+    after: dict | None
+
+
+class ReportIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    kind: Literal["closed", "no_water", "charger_broken", "fine"]
+    note: str | None = Field(None, max_length=280)
+
+
+class ReportOut(BaseModel):
+    id: int
+    centre_id: str
+    kind: str
+    note: str | None
+    created_at: datetime
+    age_seconds: int
+    confirmed: bool

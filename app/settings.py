@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     tile_attribution: str = "© OpenStreetMap contributors"
     # "gcj02" for Chinese tile servers (e.g. Amap): the map then shifts our WGS84 data to match.
     tile_crs: str = "wgs84"
+    # Salt for hashing client addresses of rider reports (so no address is stored). A secret.
+    report_salt: str = PLACEHOLDER_SECRET
+    reports_per_client_per_hour: int = 10
+    # Public API requests per client per minute (in-process limiter; one per worker).
+    rate_limit_per_minute: int = 600
+    log_json: bool = True
 
     @field_validator("database_url")
     @classmethod
@@ -53,6 +59,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def refuse_placeholders_in_production(self) -> "Settings":
-        if self.environment is Environment.production and PLACEHOLDER_SECRET in self.database_url:
-            raise ValueError("DATABASE_URL still holds a placeholder secret")
+        if self.environment is Environment.development:
+            return self
+        if PLACEHOLDER_SECRET in self.database_url:
+            raise ValueError("DATABASE_URL still holds the placeholder secret 'change-me'")
+        if self.report_salt == PLACEHOLDER_SECRET or len(self.report_salt) < 16:
+            raise ValueError("SERVICEMAP_REPORT_SALT must be set to a secret of 16+ characters outside development")
         return self

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from alembic import command
 from app import repository
-from app.cli import alembic_config
+from app.db import alembic_config
 from app.importer import ImportDefaults, import_records
 from app.settings import Settings
 from geo.amenities import Amenity

@@ -5,6 +5,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app import users_repository
+from app.auth import new_token, token_hash
 from app.importer import ImportDefaults, import_records
 from geo.coords import CoordinateSystem
 
@@ -54,3 +56,15 @@ def add_centres(session: Session, *records: dict[str, Any], in_kunming: bool = T
                             defaults=ImportDefaults(), dry_run=False, require_district=in_kunming)
     assert report.ok, report.rejected
     session.commit()
+
+
+def add_user(session: Session, *, name: str, role: str = "editor", districts: tuple[str, ...] = ()) -> str:
+    """A user with a fresh API token; returns the token."""
+    token = new_token()
+    users_repository.add_user(session, name=name, role=role, districts=list(districts), token_hash=token_hash(token))
+    session.commit()
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

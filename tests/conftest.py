@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.cli import alembic_config
+from app.db import alembic_config
 from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
@@ -65,9 +65,9 @@ def helsinki_network(tmp_path_factory: pytest.TempPathFactory) -> NetworkBuildRe
 
 @pytest.fixture
 def db(engine: Engine) -> Iterator[Session]:
-    """A session on an empty catalogue (districts kept)."""
+    """A session on an empty catalogue: no centres, users, audit entries or reports (districts kept)."""
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE centres CASCADE"))
+        connection.execute(text("TRUNCATE centres, users, audit_log CASCADE"))
     with Session(engine) as session:
         yield session
 

@@ -1,11 +1,12 @@
 """Catalogue routes: list, nearest, one centre."""
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.catalogue import centre_by_id, search_centres
 from app.db import SessionDep
+from app.editing import etag
 from app.nearest import find_nearest
 from app.routes.params import FilterDep, OpenAt, OpenNow
 from geo.modes import TravelMode
@@ -47,5 +48,10 @@ def nearest_centres(
 
 
 @router.get("/{centre_id}", response_model=CentreFeature, response_class=GeoJSONResponse)
-def get_centre(session: SessionDep, centre_id: Annotated[str, Path(pattern=CENTRE_ID_PATTERN)]) -> dict:
-    return centre_by_id(session, centre_id=centre_id)
+def get_centre(
+    session: SessionDep, centre_id: Annotated[str, Path(pattern=CENTRE_ID_PATTERN)], response: Response
+) -> dict:
+    """One centre; its ETag header is what a change sends back as If-Match."""
+    centre, version = centre_by_id(session, centre_id=centre_id)
+    response.headers["ETag"] = etag(version)
+    return centre

@@ -1,0 +1,22 @@
+"""Readiness checks."""
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.db import alembic_config
+from app.network import NetworkState
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
+
+
+def readiness(session: Session, *, network: NetworkState) -> dict:
+    try:
+        revision = session.scalar(text("SELECT version_num FROM alembic_version"))
+        database = "ok"
+    except SQLAlchemyError as exc:
+        revision, database = None, f"unreachable: {type(exc).__name__}"
+    migrated = revision is not None and revision == head_revision()
+    return {"ready": database == "ok" and migrated, "database": database, "schema_revision": revision,
+            "schema_head": head_revision(), "road_network": network.available()}
