@@ -1,4 +1,6 @@
 """The `servicemap` command line: migrations, boundaries and catalogue imports."""
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -110,6 +112,42 @@ def disable_user(name: Annotated[str, typer.Argument()]) -> None:
         if not users_repository.set_user_active(session, name=name, active=False):
             raise typer.BadParameter(f"no user {name!r}", param_hint="NAME")
     typer.echo(f"disabled {name}")
+
+
+def libpq_url(database_url: str) -> str:
+    """pg_dump and pg_restore take a libpq URL, without SQLAlchemy's driver suffix."""
+    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def run_pg_tool(args: list[str]) -> str:
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode != 0:
+        typer.echo(f"{args[0]} failed: {result.stderr.strip()}", err=True)
+        raise typer.Exit(1)
+    return result.stdout
+
+
+@cli.command()
+def backup(file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the dump")]) -> None:
+    """Dump the whole database (pg_dump custom format)."""
+    run_pg_tool(["pg_dump", "--format=custom", "--no-owner", f"--file={file}", libpq_url(Settings().database_url)])
+    typer.echo(f"backed up to {file} ({file.stat().st_size} bytes)")
+
+
+@cli.command()
+def restore(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A dump from `backup`")]) -> None:
+    """Replace the database's contents with a dump, in one transaction (all or nothing).
+
+    The PostGIS extension itself is left in place: dropping and recreating it would give its
+    types new identities under every open connection of a running service."""
+    contents = run_pg_tool(["pg_restore", "--list", str(file)])
+    wanted = "\n".join(line for line in contents.splitlines() if " EXTENSION " not in line)
+    with tempfile.NamedTemporaryFile("w", suffix=".list") as listing:
+        listing.write(wanted)
+        listing.flush()
+        run_pg_tool(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                     f"--use-list={listing.name}", f"--dbname={libpq_url(Settings().database_url)}", str(file)])
+    typer.echo(f"restored from {file}")
 
 
 def main() -> None:
