@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    configure_logging(as_json=settings.log_json)
+    configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)
     install_middleware(app, settings)
     app.include_router(health.router)

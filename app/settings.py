@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # Public API requests per client per minute (in-process limiter; one per worker).
     rate_limit_per_minute: int = 600
     log_json: bool = True
+    log_level: str = "INFO"
 
     @field_validator("database_url")
     @classmethod

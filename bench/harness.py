@@ -85,6 +85,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_service(database_url: str, **env: str) -> Iterator[str]:
     """A real uvicorn process on loopback; yields its base URL and stops it afterwards."""
+    with service_process(database_url, **env) as (base, _pid):
+        yield base
+
+
+@contextlib.contextmanager
+def service_process(database_url: str, **env: str) -> Iterator[tuple[str, int]]:
+    """Like running_service, yielding (base URL, process id) for measuring the server itself."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
@@ -94,7 +101,7 @@ def running_service(database_url: str, **env: str) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
