@@ -10,20 +10,20 @@ from app import routing_repository
 from app.db import database_session
 from app.network import network_key
 from app.settings import Settings
+from geo.coords import Bbox, InvalidCoordinate, parse_bbox
 from geo.network import NetworkBuildError, build_tiles
 
 GEOFABRIK = "https://download.geofabrik.de"
 network_cli = typer.Typer(help="Road network for travel times and isochrones", no_args_is_help=True)
 
 
-def parse_bbox_option(raw: str | None) -> tuple[float, float, float, float] | None:
+def parse_bbox_option(raw: str | None) -> Bbox | None:
     if raw is None:
         return None
     try:
-        west, south, east, north = (float(v) for v in raw.split(","))
-    except ValueError:
-        raise typer.BadParameter("bbox must be west,south,east,north", param_hint="--bbox") from None
-    return west, south, east, north
+        return parse_bbox(raw)
+    except InvalidCoordinate as exc:
+        raise typer.BadParameter(str(exc), param_hint="--bbox") from None
 
 
 def import_network(pbf: Path, *, bbox: tuple[float, float, float, float] | None) -> None:

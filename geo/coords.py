@@ -67,6 +67,22 @@ def check_lon_lat(lon: object, lat: object) -> LonLat:
     return _check_number("lon", lon, limit=180.0), _check_number("lat", lat, limit=90.0)
 
 
+Bbox = tuple[float, float, float, float]
+
+
+def parse_bbox(text: str, *, field: str = "bbox") -> Bbox:
+    """"west,south,east,north" in degrees → a checked tuple, or InvalidCoordinate naming `field`."""
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidCoordinate(field, "must be four numbers: west,south,east,north") from None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise InvalidCoordinate(field, "values must be finite numbers")
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise InvalidCoordinate(field, "must satisfy -180 <= west < east <= 180 and -90 <= south < north <= 90")
+    return west, south, east, north
+
+
 def outside_china(lon: float, lat: float) -> bool:
     """True where GCJ-02 applies no shift (the providers' coarse bounding box)."""
     return not (72.004 <= lon <= 137.8347 and 0.8293 <= lat <= 55.8271)

@@ -1,5 +1,4 @@
 """Query parameters shared by the catalogue routes."""
-import math
 from datetime import datetime
 from typing import Annotated
 
@@ -8,22 +7,9 @@ from fastapi import Depends, Query
 from app.errors import InvalidParameter
 from app.repository import CentreFilter
 from geo.amenities import Amenity, Kind, Level, Status
+from geo.coords import parse_bbox
 
 ADCODE_PATTERN = r"^\d{6}$"
-
-
-def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
-    if raw is None:
-        return None
-    try:
-        west, south, east, north = (float(part) for part in raw.split(","))
-    except ValueError:
-        raise InvalidParameter("bbox must be four numbers: west,south,east,north", field="bbox") from None
-    if not all(math.isfinite(v) for v in (west, south, east, north)):
-        raise InvalidParameter("bbox values must be finite numbers", field="bbox")
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise InvalidParameter("bbox must satisfy -180<=west<east<=180 and -90<=south<north<=90", field="bbox")
-    return west, south, east, north
 
 
 def centre_filter(
@@ -41,7 +27,7 @@ def centre_filter(
     return CentreFilter(
         kinds=[k.value for k in kind], levels=[lv.value for lv in level], districts=district,
         amenities=[a.value for a in amenity], statuses=[s.value for s in status],
-        bbox=parse_bbox(bbox), text=q,
+        bbox=parse_bbox(bbox) if bbox is not None else None, text=q,
     )
 
 
