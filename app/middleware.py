@@ -5,10 +5,12 @@ import math
 import time
 import uuid
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_body
 from app.settings import Settings
@@ -64,41 +66,59 @@ class TokenBuckets:
         return 0.0
 
 
-class ServiceMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app, *, settings: Settings) -> None:
-        super().__init__(app)
+class ServiceMiddleware:
+    """Rate limit, security headers, request id and a log line per request.
+
+    Plain ASGI rather than BaseHTTPMiddleware: no extra task and stream per request, which
+    showed up as milliseconds on every isochrone (bench/routing.py)."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        self.app = app
         self.buckets = TokenBuckets(settings.rate_limit_per_minute)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        started = time.perf_counter()
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        response = self._limited(request) or await call_next(request)
-        self._secure(request, response)
-        response.headers["X-Request-ID"] = request_id
-        log.info("request", extra={"fields": {
-            "request_id": request_id, "method": request.method, "path": request.url.path,
-            "status": response.status_code, "ms": round((time.perf_counter() - started) * 1000, 1)}})
-        return response
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [500]
+        request_id = Headers(scope=scope).get("x-request-id") or uuid.uuid4().hex
 
-    def _limited(self, request: Request) -> Response | None:
-        if not request.url.path.startswith("/api/"):
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                _secure(MutableHeaders(scope=message), request_id)
+            await send(message)
+
+        try:
+            limited = self._limited(scope)
+            await (limited or self.app)(scope, receive, send_with_headers)
+        finally:
+            log.info("request", extra={"fields": {
+                "request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status[0],
+                "ms": round((time.perf_counter() - started) * 1000, 1)}})
+
+    def _limited(self, scope: Scope) -> Response | None:
+        if not scope["path"].startswith("/api/"):
             return None
-        wait = self.buckets.take(request.client.host if request.client else "unknown", time.monotonic())
+        client = scope.get("client")
+        wait = self.buckets.take(client[0] if client else "unknown", time.monotonic())
         if not wait:
             return None
         body = error_body("too_many_requests", "rate limit exceeded; slow down", None)
         return JSONResponse(body, status_code=429, headers={"Retry-After": str(math.ceil(wait))})
 
-    @staticmethod
-    def _secure(request: Request, response: Response) -> None:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        # Only /embed may be framed elsewhere; it sets its own frame-ancestors.
-        if "content-security-policy" not in response.headers:
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+
+def _secure(headers: MutableHeaders, request_id: str) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    # Only /embed may be framed elsewhere; it sets its own frame-ancestors.
+    headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
+    headers["X-Request-ID"] = request_id
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
+    # Riders are on slow mobile networks: compress JSON, GeoJSON and the page's own files.
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)  # ~level 9 size, far less CPU
     app.add_middleware(ServiceMiddleware, settings=settings)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],

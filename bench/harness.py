@@ -17,7 +17,7 @@ from shapely.geometry import Point
 from sqlalchemy.orm import Session
 
 from alembic import command
-from app import repository
+from app.districts import store_kunming_districts
 from app.db import alembic_config
 from app.importer import ImportDefaults, import_records
 from app.settings import Settings
@@ -35,10 +35,12 @@ def bench_database_url() -> str:
 
 
 def create_bench_database(url: str) -> None:
+    """(Re)create the database named at the end of `url` and migrate it."""
+    name = url.rsplit("/", 1)[1]
     admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS servicemap_bench WITH (FORCE)"))
-        connection.execute(sa.text("CREATE DATABASE servicemap_bench"))
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     command.upgrade(alembic_config(url), "head")
 
@@ -67,9 +69,7 @@ def populate(url: str, count: int) -> None:
     create_bench_database(url)
     engine = sa.create_engine(url)
     with Session(engine) as session, session.begin():
-        repository.replace_districts(session, districts=[
-            {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
-             "source": d.source} for d in load_kunming_districts()])
+        store_kunming_districts(session)
         report = import_records(session, enumerate(benchmark_centres(count), 1), crs=CoordinateSystem.wgs84,
                                 defaults=ImportDefaults(), dry_run=False)
         assert report.ok, report.rejected[:3]

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.db import alembic_config
+from app.districts import store_kunming_districts
 from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
@@ -47,14 +48,8 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def _load_districts(engine: Engine) -> None:
-    from app import repository
-    from geo.boundaries import load_kunming_districts
-
     with Session(engine) as session, session.begin():
-        repository.replace_districts(session, districts=[
-            {"adcode": d.adcode, "name_zh": d.name_zh, "main_urban": d.main_urban, "wkt": d.geometry.wkt,
-             "source": d.source} for d in load_kunming_districts()
-        ])
+        store_kunming_districts(session)
 
 
 @pytest.fixture(scope="session")
