@@ -103,3 +103,29 @@ class Status(StrEnum):
     open = "open"
     temporarily_closed = "temporarily_closed"
     closed = "closed"  # permanently
+
+
+# Display labels, token -> (Chinese label, English label), like AMENITY_LABELS.
+KIND_LABELS: dict[Kind, tuple[str, str]] = {
+    Kind.service_centre: ("党群服务中心", "Party–mass service centre"),
+    Kind.rider_station: ("骑手驿站", "Rider rest station"),
+}
+LEVEL_LABELS: dict[Level, tuple[str, str]] = {
+    Level.city: ("市级", "City"),
+    Level.district: ("区（县、市）级", "District"),
+    Level.street: ("街道（乡镇）", "Street / township"),
+    Level.community: ("社区（村）", "Community / village"),
+    Level.business_district: ("商圈", "Business district"),
+    Level.building: ("楼宇", "Building"),
+    Level.industrial_park: ("园区", "Industrial park"),
+}
+STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.open: ("开放", "Open"),
+    Status.temporarily_closed: ("暂停开放", "Temporarily closed"),
+    Status.closed: ("已关闭", "Closed"),
+}
+PRECISION_LABELS: dict[LocationPrecision, tuple[str, str]] = {
+    LocationPrecision.exact: ("位置准确", "Exact location"),
+    LocationPrecision.building: ("位置精确到楼宇", "Location to the building"),
+    LocationPrecision.approximate: ("位置为大致位置", "Approximate location"),
+}

@@ -5,39 +5,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from geo.amenities import AMENITY_LABELS, Amenity, Kind, Level, LocationPrecision, Status
+from geo.amenities import AMENITY_LABELS, KIND_LABELS, LEVEL_LABELS, PRECISION_LABELS, STATUS_LABELS, Amenity
 
 router = APIRouter(tags=["front end"])
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 ISOCHRONES_PATH = "/api/isochrones"
 VOCABULARY_MAX_AGE = 3600
-
-# token -> (Chinese label, English label). Amenity labels live in geo.amenities; these are display-only.
-KIND_LABELS: dict[Kind, tuple[str, str]] = {
-    Kind.service_centre: ("党群服务中心", "Party–mass service centre"),
-    Kind.rider_station: ("骑手驿站", "Rider rest station"),
-}
-LEVEL_LABELS: dict[Level, tuple[str, str]] = {
-    Level.city: ("市级", "City"),
-    Level.district: ("区（县、市）级", "District"),
-    Level.street: ("街道（乡镇）", "Street / township"),
-    Level.community: ("社区（村）", "Community / village"),
-    Level.business_district: ("商圈", "Business district"),
-    Level.building: ("楼宇", "Building"),
-    Level.industrial_park: ("园区", "Industrial park"),
-}
-STATUS_LABELS: dict[Status, tuple[str, str]] = {
-    Status.open: ("开放", "Open"),
-    Status.temporarily_closed: ("暂停开放", "Temporarily closed"),
-    Status.closed: ("已关闭", "Closed"),
-}
-PRECISION_LABELS: dict[LocationPrecision, tuple[str, str]] = {
-    LocationPrecision.exact: ("位置准确", "Exact location"),
-    LocationPrecision.building: ("位置精确到楼宇", "Location to the building"),
-    LocationPrecision.approximate: ("位置为大致位置", "Approximate location"),
-}
-
 
 class Label(BaseModel):
     value: str
@@ -65,7 +39,8 @@ def _labels(table: dict) -> list[Label]:
 
 
 def _has_route(request: Request, path: str) -> bool:
-    return any(getattr(route, "path", None) == path for route in request.app.routes)
+    # The OpenAPI document is the app's public list of paths (FastAPI builds it once and caches it).
+    return path in request.app.openapi().get("paths", {})
 
 
 @router.get("/api/vocabulary", response_model=Vocabulary)

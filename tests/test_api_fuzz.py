@@ -1,0 +1,49 @@
+"""schemathesis against the running service's OpenAPI schema: every endpoint, no 5xx, no response
+that breaks its schema or content type. Writes run with an admin token, so they are fuzzed too."""
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from app.settings import Settings
+from geo.network import NetworkBuildResult
+from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_centres, add_user, centre_record
+from tests.web.server import LiveServer, start_server
+
+CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
+
+
+@pytest.fixture
+def fuzzed_server(db: Session, database_url: str, helsinki_network: NetworkBuildResult) -> Iterator[LiveServer]:
+    add_centres(db, centre_record(id="test-fuzz-a", at=CUIHU_WUHUA), centre_record(id="test-fuzz-b",
+                at=KUNMING_STATION_GUANDU, opening_hours="24/7"))
+    settings = Settings(database_url=database_url, network_dir=helsinki_network.tile_dir,
+                        rate_limit_per_minute=1_000_000, reports_per_client_per_hour=1_000_000, log_json=False)
+    server = start_server(settings)
+    yield server
+    server.stop()
+
+
+def test_schemathesis_finds_no_server_errors_or_schema_violations(
+    fuzzed_server: LiveServer, db: Session, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    admin = add_user(db, name="fuzz-admin", role="admin")
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")), "run", fuzzed_server.url("/openapi.json"),
+        "--checks", CHECKS, "--phases", "examples,coverage,fuzzing", "--max-examples", "25",
+        "--header", f"Authorization: Bearer {admin}", "--workers", "2", "--seed", "1",
+        "--request-timeout", "30", "--no-color",
+    ]
+    assert shutil.which(command[0]), "schemathesis is installed with the test extras"
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    summary = result.stdout[-3000:]
+    cases = re.search(r"(\d+) generated", result.stdout)
+    with capsys.disabled():  # the case count belongs in the suite's output, not only on failure
+        print(f"\nschemathesis: {cases.group(1) if cases else '?'} generated cases, exit {result.returncode}")
+    assert result.returncode == 0, summary + result.stderr[-2000:]
+    assert cases and int(cases.group(1)) > 100

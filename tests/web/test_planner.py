@@ -1,0 +1,104 @@
+"""The planner view: districts, centres, and isochrones per the /api/isochrones contract."""
+import json
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+from sqlalchemy.orm import Session
+
+from tests.web.conftest import NewContext, PageWatch, screenshot
+from tests.web.server import LiveServer
+from tests.web.stations import ALL_STATIONS, CHENGGONG_CENTRE, load_stations
+
+KUNMING_DISTRICTS = 14
+
+
+@pytest.fixture(autouse=True)
+def stations(db: Session) -> None:
+    load_stations(db)
+
+
+@pytest.fixture
+def desktop(new_context: NewContext) -> Page:
+    return new_context(viewport={"width": 1280, "height": 800}, is_mobile=False, has_touch=False,
+                       device_scale_factor=1).new_page()
+
+
+def square(lon: float, lat: float, half: float, minutes: int) -> dict:
+    ring = [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half], [lon - half, lat + half],
+            [lon - half, lat - half]]
+    return {"type": "Feature", "properties": {"minutes": minutes},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def open_planner(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url("/?view=planner"))
+    expect(page.locator("#planner-count")).to_contain_text(f"{len(ALL_STATIONS)} 个中心")
+
+
+def test_district_table_and_centres(desktop: Page, live_server: LiveServer) -> None:
+    open_planner(desktop, live_server)
+    table = desktop.get_by_role("table", name="各区站点数量")
+    expect(table.locator("tbody tr")).to_have_count(KUNMING_DISTRICTS)
+    expect(table.get_by_role("row", name="呈贡区")).to_contain_text("1")
+    expect(desktop.locator(".station-marker")).to_have_count(len(ALL_STATIONS))
+    expect(desktop.locator("#results")).to_be_hidden()
+
+
+def test_planner_fits_a_phone(phone: Page, live_server: LiveServer) -> None:
+    open_planner(phone, live_server)
+    expect(phone.locator(".district-table tbody tr")).to_have_count(KUNMING_DISTRICTS)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "planner-360")
+
+
+def test_isochrones_are_drawn_from_the_api(desktop: Page, live_server: LiveServer) -> None:
+    lon, lat = CHENGGONG_CENTRE["lon"], CHENGGONG_CENTRE["lat"]
+    collection = {"type": "FeatureCollection",
+                  "features": [square(lon, lat, 0.004 * m / 5, m) for m in (15, 10, 5)]}
+    requests: list[str] = []
+
+    def answer(route: Route) -> None:
+        requests.append(route.request.url)
+        route.fulfill(status=200, content_type="application/geo+json", body=json.dumps(collection))
+
+    def with_isochrones(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "isochrones": True})
+
+    desktop.route("**/api/isochrones?*", answer)
+    desktop.route("**/api/config", with_isochrones)
+    open_planner(desktop, live_server)
+    desktop.get_by_label("中心", exact=True).select_option(CHENGGONG_CENTRE["id"])
+    desktop.get_by_label("出行方式").select_option("walk")
+    desktop.get_by_role("button", name="显示等时圈").click()
+    expect(desktop.locator("#iso-note")).to_contain_text("步行")
+    expect(desktop.locator(".leaflet-overlay-pane path")).to_have_count(3)
+    expect(desktop.locator(".legend")).to_contain_text("15 分钟")
+    assert f"centre_id={CHENGGONG_CENTRE['id']}" in requests[0] and "mode=walk" in requests[0]
+    assert "minutes=5%2C10%2C15" in requests[0]
+    screenshot(desktop, "planner-isochrones", full_page=False)
+
+
+def test_isochrones_unavailable_shows_the_api_message(desktop: Page, live_server: LiveServer,
+                                                      watch: PageWatch) -> None:
+    watch.allowed_console.append("status of 503")  # the browser logs the 503 the test asks for
+    open_planner(desktop, live_server)
+    if desktop.locator("#iso-show").is_disabled():
+        pytest.skip("this server has no /api/isochrones route")
+    desktop.get_by_label("中心", exact=True).select_option(CHENGGONG_CENTRE["id"])
+    desktop.get_by_role("button", name="显示等时圈").click()
+    expect(desktop.locator("#iso-note")).to_contain_text("等时圈暂不可用")
+    expect(desktop.locator(".leaflet-overlay-pane path")).to_have_count(0)
+    screenshot(desktop, "planner-no-network", full_page=False)
+
+
+def test_time_of_week_filter_uses_open_at(desktop: Page, live_server: LiveServer) -> None:
+    open_planner(desktop, live_server)
+    with desktop.expect_request(lambda r: "/api/centres?" in r.url and "open_at=" in r.url) as request:
+        desktop.get_by_label("只显示此时开放的中心").check()
+    open_at = parse_qs(urlsplit(request.value.url).query)["open_at"][0]
+    assert open_at.endswith("T09:00:00")  # the slider starts at Wednesday 09:00, Kunming time
+    assert date.fromisoformat(open_at[:10]).isoweekday() == 3
+    expect(desktop.locator("#time-output")).to_have_text("周三 09:00")

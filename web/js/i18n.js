@@ -1,0 +1,251 @@
+// Interface strings in Chinese (default) and English. Data labels come from /api/vocabulary.
+
+const STRINGS = {
+  zh: {
+    title: "昆明服务地图",
+    subtitle: "党群服务中心与骑手驿站",
+    skip: "跳到站点列表",
+    langSwitch: "English",
+    langSwitchName: "Switch to English",
+    toPlanner: "规划视图",
+    toRider: "骑手视图",
+    openFull: "在新窗口打开完整地图",
+    locate: "定位我",
+    locating: "正在获取您的位置…",
+    located: "已定位。",
+    useMapCentre: "以地图中心定位",
+    pickHint: "也可以点地图或拖动图钉来选择位置。",
+    locateDenied: "没有获得定位权限。请点地图或拖动图钉来选择您的位置。",
+    locateTimeout: "定位超时。请点地图或拖动图钉来选择您的位置。",
+    locateUnavailable: "无法获取位置。请点地图或拖动图钉来选择您的位置。",
+    filters: "筛选",
+    amenitiesLegend: "需要的服务",
+    openOnly: "只看现在营业的",
+    kindLabel: "类型",
+    kindAll: "全部类型",
+    districtLabel: "区",
+    districtAll: "全部区",
+    mapLabel: "地图",
+    mapPin: "我的位置（可拖动）",
+    nearestHeading: "离您最近的站点",
+    listHeading: "站点",
+    loading: "正在加载…",
+    loadingStations: "正在查找附近的站点…",
+    foundStations: "找到 {n} 个站点。",
+    noStations: "附近没有符合条件的站点。可以减少所选服务，或取消“只看现在营业的”。",
+    noStationsCatalogue: "没有符合条件的站点。",
+    showing: "共 {total} 个，显示前 {n} 个。",
+    waitingForLocation: "定位后将列出离您最近的站点。",
+    rankingStraight: "按直线距离排序（未导入路网，实际路程会更长）。",
+    rankingTravel: "按电动车骑行时间排序。",
+    straightLine: "直线 {d}",
+    rideMinutes: "骑行约 {m} 分钟",
+    routeLength: "路程 {d}",
+    openNow: "营业中",
+    closedNow: "现在不营业",
+    hoursUnknown: "营业时间未知",
+    today: "今日 {h}",
+    closedToday: "今日不开放",
+    mayCloseOnArrival: "到达时可能已关门",
+    approximate: "位置为大致位置",
+    building: "位置精确到楼宇",
+    call: "拨打 {phone}",
+    navigate: "导航到这里",
+    navAmap: "高德地图",
+    navBaidu: "百度地图",
+    navTencent: "腾讯地图",
+    navSystem: "手机自带地图",
+    navLabel: "用{app}导航到{name}",
+    stationMarker: "{n}. {name}",
+    offlineData: "离线数据，更新于 {t}",
+    offlineNoData: "当前离线，且没有可用的缓存数据。",
+    errorLoading: "加载失败：{m}",
+    shareSummary: "嵌入与分享",
+    shareIntro: "把当前筛选条件下的地图放到您的网站：复制下面的代码。",
+    snippetLabel: "iframe 代码",
+    copy: "复制代码",
+    copied: "已复制。",
+    copyFailed: "无法自动复制，请手动选中代码复制。",
+    embedTitle: "昆明党群服务中心与骑手驿站地图",
+    footer: "数据：servicemap 开放目录。位置与营业时间以现场为准。",
+    apiDocs: "API 文档",
+    plannerHeading: "规划视图",
+    districtTable: "各区站点数量",
+    districtName: "区",
+    mainUrban: "主城区",
+    colCentres: "合计",
+    colServiceCentres: "党群服务中心",
+    colRiderStations: "骑手驿站",
+    yes: "是",
+    no: "否",
+    isoHeading: "等时圈",
+    isoCentre: "中心",
+    isoChooseCentre: "选择一个中心",
+    isoMode: "出行方式",
+    modeWalk: "步行",
+    modeEbike: "电动车",
+    modeCar: "驾车",
+    isoShow: "显示等时圈",
+    isoClear: "清除",
+    isoLoading: "正在计算等时圈…",
+    isoShown: "已显示 {name} 的 {mode} 等时圈。",
+    isoUnsupported: "此服务器尚未提供等时圈接口。",
+    isoUnavailable: "等时圈暂不可用：{m}",
+    noRoadNetwork: "尚未导入路网",
+    minutes: "{m} 分钟",
+    legendTitle: "{mode}可达范围",
+    timeHeading: "一周中的开放时间",
+    timeFilter: "只显示此时开放的中心",
+    timeLabel: "时间",
+    timeNote: "地图只显示在该时刻开放的中心（含节假日安排）。",
+    weekdays: "周一,周二,周三,周四,周五,周六,周日",
+    plannerCentres: "地图上显示 {n} 个中心。",
+    noscript: "这个地图需要 JavaScript。",
+  },
+  en: {
+    title: "Kunming service map",
+    subtitle: "Party–mass service centres and rider rest stations",
+    skip: "Skip to the station list",
+    langSwitch: "中文",
+    langSwitchName: "切换到中文",
+    toPlanner: "Planner view",
+    toRider: "Rider view",
+    openFull: "Open the full map in a new window",
+    locate: "Locate me",
+    locating: "Finding your location…",
+    located: "Location found.",
+    useMapCentre: "Use map centre",
+    pickHint: "You can also tap the map or drag the pin to choose a place.",
+    locateDenied: "Location permission was not given. Tap the map or drag the pin to choose where you are.",
+    locateTimeout: "Finding your location timed out. Tap the map or drag the pin to choose where you are.",
+    locateUnavailable: "Your location is unavailable. Tap the map or drag the pin to choose where you are.",
+    filters: "Filters",
+    amenitiesLegend: "Services you need",
+    openOnly: "Open now only",
+    kindLabel: "Type",
+    kindAll: "All types",
+    districtLabel: "District",
+    districtAll: "All districts",
+    mapLabel: "Map",
+    mapPin: "My location (draggable)",
+    nearestHeading: "Stations nearest to you",
+    listHeading: "Stations",
+    loading: "Loading…",
+    loadingStations: "Looking for stations near you…",
+    foundStations: "Found {n} stations.",
+    noStations: "No matching station nearby. Choose fewer services, or untick “Open now only”.",
+    noStationsCatalogue: "No matching station.",
+    showing: "{total} in all, showing the first {n}.",
+    waitingForLocation: "Once you are located, the nearest stations are listed here.",
+    rankingStraight: "Ranked by straight-line distance (no road network imported; the real route is longer).",
+    rankingTravel: "Ranked by e-bike travel time.",
+    straightLine: "{d} in a straight line",
+    rideMinutes: "About {m} min by e-bike",
+    routeLength: "{d} by road",
+    openNow: "Open now",
+    closedNow: "Closed now",
+    hoursUnknown: "Hours unknown",
+    today: "Today {h}",
+    closedToday: "Closed today",
+    mayCloseOnArrival: "May be closed when you arrive",
+    approximate: "Approximate location",
+    building: "Location to the building",
+    call: "Call {phone}",
+    navigate: "Navigate here",
+    navAmap: "Amap",
+    navBaidu: "Baidu Maps",
+    navTencent: "Tencent Maps",
+    navSystem: "Phone's map app",
+    navLabel: "Navigate to {name} with {app}",
+    stationMarker: "{n}. {name}",
+    offlineData: "Offline data, updated {t}",
+    offlineNoData: "You are offline and no saved data is available.",
+    errorLoading: "Could not load: {m}",
+    shareSummary: "Embed and share",
+    shareIntro: "Put this map, with the current filters, on your website: copy the code below.",
+    snippetLabel: "iframe code",
+    copy: "Copy code",
+    copied: "Copied.",
+    copyFailed: "Could not copy automatically; select the code and copy it.",
+    embedTitle: "Map of Kunming Party–mass service centres and rider rest stations",
+    footer: "Data: the servicemap open catalogue. Check locations and hours on site.",
+    apiDocs: "API docs",
+    plannerHeading: "Planner view",
+    districtTable: "Stations per district",
+    districtName: "District",
+    mainUrban: "Main urban",
+    colCentres: "Total",
+    colServiceCentres: "Service centres",
+    colRiderStations: "Rider stations",
+    yes: "Yes",
+    no: "No",
+    isoHeading: "Isochrones",
+    isoCentre: "Centre",
+    isoChooseCentre: "Choose a centre",
+    isoMode: "Travel mode",
+    modeWalk: "Walk",
+    modeEbike: "E-bike",
+    modeCar: "Car",
+    isoShow: "Show isochrones",
+    isoClear: "Clear",
+    isoLoading: "Computing isochrones…",
+    isoShown: "Showing {mode} isochrones of {name}.",
+    isoUnsupported: "This server does not offer isochrones yet.",
+    isoUnavailable: "Isochrones are unavailable: {m}",
+    noRoadNetwork: "No road network is imported",
+    minutes: "{m} min",
+    legendTitle: "Reach by {mode}",
+    timeHeading: "Opening over the week",
+    timeFilter: "Only centres open at this time",
+    timeLabel: "Time",
+    timeNote: "The map shows only centres open at that moment (holidays included).",
+    weekdays: "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+    plannerCentres: "{n} centres on the map.",
+    noscript: "This map needs JavaScript.",
+  },
+};
+
+let current = "zh";
+
+export function setLang(lang) {
+  current = lang === "en" ? "en" : "zh";
+  document.documentElement.lang = current === "en" ? "en" : "zh-CN";
+}
+
+export function getLang() {
+  return current;
+}
+
+export function t(key, vars = {}) {
+  const template = STRINGS[current][key] || STRINGS.zh[key] || key;
+  return template.replace(/\{(\w+)\}/g, (match, name) => (name in vars ? String(vars[name]) : match));
+}
+
+// A vocabulary entry {value, zh, en} in the current language.
+export function label(entry) {
+  if (!entry) return "";
+  return (current === "en" ? entry.en : entry.zh) || entry.value;
+}
+
+export function stationName(props) {
+  return current === "en" && props.name_en ? props.name_en : props.name_zh;
+}
+
+export function formatDistance(metres) {
+  if (metres < 1000) return current === "en" ? `${Math.round(metres)} m` : `${Math.round(metres)} 米`;
+  const km = (metres / 1000).toFixed(metres < 10000 ? 1 : 0);
+  return current === "en" ? `${km} km` : `${km} 公里`;
+}
+
+export function formatClock(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return sameDay ? time : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
+}
+
+// Fill [data-i18n] text and [data-i18n-label] aria-labels below root.
+export function applyStaticText(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+}
