@@ -2,7 +2,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
 from geo.coords import wgs84_to_gcj02
@@ -132,22 +132,6 @@ def test_english_switch(phone: Page, live_server: LiveServer) -> None:
     expect(phone.locator("#ranking-note")).to_contain_text("straight-line")
     assert "lang=en" in phone.url
     screenshot(phone, "rider-360-english")
-
-
-def test_travel_time_ranking_shows_minutes(phone: Page, live_server: LiveServer) -> None:
-    """When the API ranks by travel time (a road network is imported), the list says minutes."""
-    def as_travel_time(route: Route) -> None:
-        body = route.fetch().json()
-        for feature in body["features"]:
-            feature["properties"] |= {"travel_seconds": 610.0, "travel_metres": 2400.0, "open_on_arrival": True}
-        route.fulfill(json=body | {"ranking": "travel_time", "mode": "ebike", "note": None},
-                      headers={"Content-Type": "application/geo+json"})
-
-    phone.route("**/api/centres/nearest?*", as_travel_time)
-    phone.goto(live_server.url("/?amenity=phone_charging"))
-    wait_for_list(phone)
-    expect(card(phone, OPEN_WITH_CHARGING).locator(".reach")).to_have_text("骑行约 10 分钟 · 路程 2.4 公里")
-    expect(phone.locator("#ranking-note")).to_have_text("按电动车骑行时间排序。")
 
 
 def test_keyboard_alone_filters_and_finds_a_station_on_the_map(phone: Page, live_server: LiveServer) -> None:
