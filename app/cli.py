@@ -12,6 +12,7 @@ from app import repository, users_repository
 from app.auth import ROLES, new_token, token_hash
 from app.db import alembic_config, database_session
 from app.districts import store_kunming_districts
+from app.coverage_cli import coverage_cli
 from app.network_cli import network_cli
 from app.importer import ImportDefaults, ImportReport, RowError, import_records, reader_for
 from app.settings import Settings
@@ -24,6 +25,7 @@ cli = typer.Typer(
 districts_cli = typer.Typer(help="District boundaries", no_args_is_help=True)
 cli.add_typer(districts_cli, name="districts")
 cli.add_typer(network_cli, name="network")
+cli.add_typer(coverage_cli)  # `coverage`, `report` and the `demand` group at the top level
 users_cli = typer.Typer(help="Editors and admins (API tokens)", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
 

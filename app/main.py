@@ -11,6 +11,7 @@ from app.errors import install_error_handlers
 from app.network import NetworkState
 from app.middleware import configure_logging, install_middleware
 from app.routes import centres, districts, editing, health, isochrones, pages, reports
+from app.routes import coverage
 from app.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(centres.router)
     app.include_router(districts.router)
     app.include_router(isochrones.router)
+    app.include_router(coverage.router)
     app.include_router(editing.router)
     app.include_router(reports.router)
     app.include_router(pages.router)

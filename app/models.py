@@ -2,7 +2,9 @@
 from datetime import date, datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, Boolean, Date, Integer, DateTime, ForeignKey, Index, SmallInteger, String, Text, func
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text, func,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -118,3 +120,85 @@ class RiderReport(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- coverage (app/coverage.py) -------------------------------------------------------------------
+
+class CoverageMember(Base):
+    """One centre's contribution to coverage: the H3 cells its isochrone reaches, per time band."""
+
+    __tablename__ = "coverage_members"
+
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), primary_key=True)
+    network_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    minutes: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    resolution: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    origin = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+    off_network: Mapped[bool] = mapped_column(Boolean, default=False)
+    cells: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian H3 cells
+    bands: Mapped[bytes] = mapped_column(LargeBinary)  # int16 little-endian minutes, one per cell
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CoverageLayer(Base):
+    """The union of one set of centres' isochrones, kept as per-tile pieces (see geo/coverage.py)."""
+
+    __tablename__ = "coverage_layers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    network_key: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int] = mapped_column(SmallInteger)
+    epsg: Mapped[int] = mapped_column(Integer)
+    tile_m: Mapped[float] = mapped_column()
+    centre_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    members: Mapped[dict] = mapped_column(JSONB)
+    districts_digest: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CoverageTile(Base):
+    __tablename__ = "coverage_tiles"
+
+    layer_id: Mapped[int] = mapped_column(ForeignKey("coverage_layers.id", ondelete="CASCADE"), primary_key=True)
+    tx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ty: Mapped[int] = mapped_column(Integer, primary_key=True)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False)
+    area_m2: Mapped[float] = mapped_column()
+    areas: Mapped[dict] = mapped_column(JSONB)  # district adcode → covered m² inside this tile
+
+
+class CoverageGap(Base):
+    __tablename__ = "coverage_gaps"
+
+    layer_id: Mapped[int] = mapped_column(ForeignKey("coverage_layers.id", ondelete="CASCADE"), primary_key=True)
+    adcode: Mapped[str] = mapped_column(String(6), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: marker row "computed, no gap"
+    geom = mapped_column(Geometry("POLYGON", srid=4326, spatial_index=False))
+    area_m2: Mapped[float] = mapped_column()
+
+
+class DemandSource(Base):
+    __tablename__ = "demand_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    resolution: Mapped[int] = mapped_column(SmallInteger)
+    unit: Mapped[str] = mapped_column(Text)
+    total: Mapped[float] = mapped_column()
+    cells: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict] = mapped_column(JSONB)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DemandCell(Base):
+    __tablename__ = "demand_cells"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("demand_sources.id", ondelete="CASCADE"), primary_key=True)
+    h3: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    value: Mapped[float] = mapped_column()

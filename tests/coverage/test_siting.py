@@ -1,0 +1,78 @@
+"""Siting and demand on a synthetic grid city (tests/osm_fixtures.py, not Kunming) with one obvious
+hole: centres on a 1.5 km lattice except the north-east quadrant, residents spread evenly."""
+import h3.api.basic_int as h3
+import pytest
+import shapely
+from fastapi.testclient import TestClient
+from shapely.geometry import Point, box
+
+from app.coverage_schemas import CoverageFigures, SitingResult
+from geo.network import NetworkBuildResult
+from geo.routing import Router
+from tests.coverage.conftest import MINUTES, MODE, TEST_ADCODE, in_hole
+from tests.osm_fixtures import SyntheticCity
+
+RES = 9
+
+
+def demand_cell(lon: float, lat: float) -> int:
+    """Demand is stored at resolution 10 and summed into parents (geo/demand.py)."""
+    return h3.cell_to_parent(h3.latlng_to_cell(lat, lon, 10), RES)
+
+
+def covered_cells(network: NetworkBuildResult, points) -> tuple[set[int], object]:
+    router = Router(network.tile_dir)
+    union = shapely.union_all([router.isochrone(*p, mode=MODE, minutes=[MINUTES])[-1].geometry for p in points])
+    return union, router
+
+
+def test_demand_covered_matches_cells_whose_centre_is_in_the_union(
+        grid_client: TestClient, grid_city: SyntheticCity, grid_city_network: NetworkBuildResult,
+        hole_city: dict) -> None:
+    response = grid_client.get(f"/api/coverage?mode={MODE}&minutes={MINUTES}&district={TEST_ADCODE}")
+    assert response.status_code == 200, response.text
+    body = CoverageFigures.model_validate(response.json())
+    [row] = body.districts
+    union, _ = covered_cells(grid_city_network, hole_city["centres"].values())
+    district = box(*grid_city.bbox)
+    centres = [Point(h3.cell_to_latlng(demand_cell(lon, lat))[::-1]) for lon, lat in hole_city["residents"]]
+    centres = [c for c in centres if district.contains(c)]  # a cell counts in the district holding its centre
+    covered = sum(100 for c in centres if union.contains(c))
+    assert body.demand.kind == "csv" and body.demand.unit == "residents"
+    assert row.demand_total == pytest.approx(100 * len(centres)) and len(centres) > 500
+    assert row.demand_covered == pytest.approx(covered)
+    assert 20 < row.demand_covered_pct < 80 and row.centres == 12
+
+
+def test_first_suggestion_from_gap_cells_is_in_the_hole(
+        grid_client: TestClient, grid_city: SyntheticCity, hole_city: dict) -> None:
+    response = grid_client.post("/api/coverage/siting", json={"k": 2, "mode": MODE, "minutes": MINUTES,
+                                                              "district": [TEST_ADCODE]})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/geo+json"
+    result = SitingResult.model_validate(response.json())
+    assert result.candidates.source == "gap_cells" and result.optimal
+    first, second = result.features
+    assert in_hole(grid_city, *first.geometry.coordinates)
+    assert first.properties.rank == 1 and first.properties.new_demand >= second.properties.new_demand > 0
+    assert first.properties.new_area_m2 > 100_000
+
+
+def test_given_sites_pick_the_one_in_the_hole_with_its_new_demand(
+        grid_client: TestClient, grid_city: SyntheticCity, grid_city_network: NetworkBuildResult,
+        hole_city: dict) -> None:
+    hole, covered_site = grid_city.lonlat(4.5, 4.5), grid_city.lonlat(1.5, 1.5)
+    sites = [{"id": "site-covered", "lon": covered_site[0], "lat": covered_site[1]},
+             {"id": "site-hole", "lon": hole[0], "lat": hole[1]}]
+    response = grid_client.post("/api/coverage/siting", json={"k": 1, "mode": MODE, "minutes": MINUTES,
+                                                              "sites": sites})
+    assert response.status_code == 200, response.text
+    [best] = SitingResult.model_validate(response.json()).features
+    assert best.properties.candidate_id == "site-hole"
+    union, router = covered_cells(grid_city_network, hole_city["centres"].values())
+    reach = router.isochrone(*hole, mode=MODE, minutes=[MINUTES])[-1].geometry
+    expected = 0
+    for lon, lat in hole_city["residents"]:
+        centre = Point(h3.cell_to_latlng(demand_cell(lon, lat))[::-1])
+        expected += 100 if reach.contains(centre) and not union.contains(centre) else 0
+    assert best.properties.new_demand == pytest.approx(expected)
