@@ -31,12 +31,8 @@ from sqlalchemy.orm import Session
 
 from app.coverage import CoverageQuery, prepare
 from app.coverage_figures import figures
-from app.importer import ImportDefaults, import_records
 from app.network import NetworkState
-from alembic import command
-from app.cli import alembic_config
-from bench.harness import bench_database_url
-from geo.coords import CoordinateSystem
+from bench.harness import bench_database_url, create_bench_database, store_centres
 from geo.coverage import band_minutes
 from geo.modes import TravelMode
 from geo.network import build_tiles
@@ -68,17 +64,8 @@ def centre_records(city: SyntheticCity, count: int, seed: int = 11) -> list[dict
 BENCH_DB = "servicemap_bench_coverage"  # its own database: other benchmarks recreate servicemap_bench
 
 
-def create_database(url: str) -> None:
-    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {BENCH_DB}"))
-    admin.dispose()
-    command.upgrade(alembic_config(url), "head")
-
-
 def populate(url: str, city: SyntheticCity, count: int) -> list[dict]:
-    create_database(url)
+    create_bench_database(url)
     engine = sa.create_engine(url)
     half = SIZE_KM / 2
     with Session(engine) as session, session.begin():
@@ -89,9 +76,7 @@ def populate(url: str, city: SyntheticCity, count: int) -> list[dict]:
                 "ST_Multi(ST_GeomFromText(:w, 4326)), 'benchmark fixture, not a real district')"),
                 {"a": f"99010{k}", "n": f"基准测试区 {k} (benchmark fixture)", "w": area.wkt})
         records = centre_records(city, count)
-        report = import_records(session, enumerate(records, 1), crs=CoordinateSystem.wgs84, defaults=ImportDefaults(),
-                                dry_run=False, require_district=False)
-        assert report.ok, report.rejected[:3]
+        store_centres(session, records, in_kunming=False)
     engine.dispose()
     return records
 

@@ -65,14 +65,26 @@ def benchmark_centres(count: int, *, seed: int = 7) -> list[dict]:
     return records
 
 
+def drop_bench_database(url: str) -> None:
+    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def store_centres(session: Session, records: list[dict], *, in_kunming: bool = True) -> None:
+    """Benchmark centres through the real importer; in_kunming=False for synthetic networks."""
+    report = import_records(session, enumerate(records, 1), crs=CoordinateSystem.wgs84, defaults=ImportDefaults(),
+                            dry_run=False, require_district=in_kunming)
+    assert report.ok, report.rejected[:3]
+
+
 def populate(url: str, count: int) -> None:
     create_bench_database(url)
     engine = sa.create_engine(url)
     with Session(engine) as session, session.begin():
         store_kunming_districts(session)
-        report = import_records(session, enumerate(benchmark_centres(count), 1), crs=CoordinateSystem.wgs84,
-                                defaults=ImportDefaults(), dry_run=False)
-        assert report.ok, report.rejected[:3]
+        store_centres(session, benchmark_centres(count))
     engine.dispose()
 
 
@@ -90,28 +102,31 @@ def running_service(database_url: str, **env: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def service_process(database_url: str, **env: str) -> Iterator[tuple[str, int]]:
-    """Like running_service, yielding (base URL, process id) for measuring the server itself."""
+def service_process(database_url: str, *, log_path: Path | None = None, **env: str) -> Iterator[tuple[str, int]]:
+    """Like running_service, yielding (base URL, process id) for measuring the server itself.
+    With log_path the server's output (a JSON line per request) goes there, not to the terminal."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with open(log_path or os.devnull, "wb") if log_path else contextlib.nullcontext() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env},
+            stdout=log, stderr=subprocess.STDOUT if log else None,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process)
+            yield base, process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
-def _wait_until_up(base: str, timeout: float = 30) -> None:
+def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{base}/api/districts", timeout=1).status_code == 200:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                 return
         time.sleep(0.2)
     raise RuntimeError(f"service at {base} did not come up")

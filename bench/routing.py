@@ -39,7 +39,6 @@ import math
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,13 +59,9 @@ import sqlalchemy as sa  # noqa: E402
 from shapely.geometry import MultiPolygon, Point, Polygon  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from alembic import command  # noqa: E402
-from app.db import alembic_config  # noqa: E402
-from app.importer import ImportDefaults, import_records  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from bench.harness import HOURS, free_port  # noqa: E402
+from bench.harness import HOURS, create_bench_database, drop_bench_database, service_process, store_centres  # noqa: E402
 from geo.amenities import Amenity  # noqa: E402
-from geo.coords import CoordinateSystem  # noqa: E402
 from geo.modes import TravelMode  # noqa: E402
 from geo.network import NetworkBuildResult, build_tiles  # noqa: E402
 from geo.routing import DEFAULT_MIN_HOLE_M2, Router  # noqa: E402
@@ -127,28 +122,6 @@ def bench_url() -> str:
     return Settings().database_url.rsplit("/", 1)[0] + "/" + BENCH_DB
 
 
-def _admin(url: str) -> sa.Engine:
-    return sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-
-
-def create_database(url: str) -> None:
-    # Own helper (committed bench.harness.create_bench_database always recreates "servicemap_bench");
-    # the same as create_bench_database(url) once that takes the name from the URL.
-    admin = _admin(url)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {BENCH_DB}"))
-    admin.dispose()
-    command.upgrade(alembic_config(url), "head")
-
-
-def drop_database(url: str) -> None:
-    admin = _admin(url)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"))
-    admin.dispose()
-
-
 def grid_centres(city: SyntheticCity, count: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
     amenities = [a.value for a in Amenity]
@@ -166,12 +139,10 @@ def grid_centres(city: SyntheticCity, count: int, seed: int) -> list[dict]:
 
 
 def populate(url: str, records: list[dict]) -> None:
-    create_database(url)
+    create_bench_database(url)
     engine = sa.create_engine(url)
     with Session(engine) as session, session.begin():
-        report = import_records(session, enumerate(records, 1), crs=CoordinateSystem.wgs84,
-                                defaults=ImportDefaults(), dry_run=False, require_district=False)
-        assert report.ok, report.rejected[:3]
+        store_centres(session, records, in_kunming=False)
     engine.dispose()
 
 
@@ -179,30 +150,8 @@ def populate(url: str, records: list[dict]) -> None:
 
 @contextlib.contextmanager
 def running_service(database_url: str, log_path: Path, **env: str) -> Iterator[str]:
-    """A real uvicorn (one worker) on loopback, its output (one JSON log line per request) to ``log_path``.
-
-    Like bench.harness.running_service, which lets the server write to the terminal.
-    """
-    port = free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env}, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base}/api/network", timeout=2).status_code == 200:
-                        break
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"service did not come up; see {log_path}:\n{log_path.read_text()[-2000:]}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with service_process(database_url, log_path=log_path, **env) as (base, _pid):
+        yield base
 
 
 # --- the networkx baseline --------------------------------------------------------------------
@@ -556,7 +505,7 @@ def main() -> None:
                       f"{1000 * percentile(latencies, .99):6.1f} ms   mean {1000 * statistics.mean(latencies):6.1f} ms   "
                       f"max {1000 * max(latencies):6.1f} ms")
         finally:
-            drop_database(url)
+            drop_bench_database(url)
     print()
     print(f"total run time {time.perf_counter() - started:.0f} s; load average at end "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs")

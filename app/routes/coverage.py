@@ -10,21 +10,14 @@ from app.coverage_figures import cells_geojson, figures, gaps_geojson, union_geo
 from app.coverage_schemas import CoverageFigures, DemandSourceOut, SitingRequest, SitingResult
 from app.coverage_siting import Site, suggest
 from app.db import SessionDep
-from app.errors import InvalidParameter
 from app.routes.centres import GeoJSONResponse
+from app.routes.params import check_adcodes
 from geo.amenities import Amenity, Kind
 from geo.coords import parse_bbox
 from geo.coverage import DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION
 from geo.modes import TravelMode
 
 router = APIRouter(prefix="/api/coverage", tags=["coverage"])
-
-
-def check_adcodes(adcodes: list[str]) -> list[str]:
-    for adcode in adcodes:
-        if not adcode.isascii() or not adcode.isdigit() or len(adcode) != 6:
-            raise InvalidParameter(f"district must be a 6-digit adcode, got {adcode!r}", field="district")
-    return adcodes
 
 
 def coverage_query(

@@ -12,6 +12,13 @@ from geo.coords import parse_bbox
 ADCODE_PATTERN = r"^\d{6}$"
 
 
+def check_adcodes(adcodes: list[str]) -> list[str]:
+    for adcode in adcodes:
+        if not adcode.isascii() or not adcode.isdigit() or len(adcode) != 6:
+            raise InvalidParameter(f"district must be a 6-digit adcode, got {adcode!r}", field="district")
+    return adcodes
+
+
 def centre_filter(
     kind: Annotated[list[Kind], Query(description="Any of these kinds")] = [],
     level: Annotated[list[Level], Query(description="Any of these levels")] = [],
@@ -21,9 +28,7 @@ def centre_filter(
     bbox: Annotated[str | None, Query(description="west,south,east,north in WGS84 degrees")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Text in name or address")] = None,
 ) -> CentreFilter:
-    for adcode in district:
-        if not adcode.isascii() or not adcode.isdigit() or len(adcode) != 6:
-            raise InvalidParameter(f"district must be a 6-digit adcode, got {adcode!r}", field="district")
+    check_adcodes(district)
     return CentreFilter(
         kinds=[k.value for k in kind], levels=[lv.value for lv in level], districts=district,
         amenities=[a.value for a in amenity], statuses=[s.value for s in status],
