@@ -128,7 +128,7 @@ def main() -> None:
     if args.base_url:
         service = nullcontext(args.base_url.rstrip("/"))
     else:
-        service = running_service(web_bench_database(args.centres))
+        service = running_service(web_bench_database(args.centres), SERVICEMAP_LOG_LEVEL="WARNING")
     with service as base_url:
         print_timing(base_url, runs=args.runs, cpu_slowdown=args.cpu_slowdown, network=args.network)
 
