@@ -6,7 +6,6 @@ thousand centres, so this stays cheap.
 """
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -14,8 +13,7 @@ from app import repository
 from app.errors import InvalidParameter, NotFound
 from app.repository import CentreFilter, CentreRow
 from geo import hours
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from geo.hours import END_OF_DAY, SHANGHAI
 
 
 def local_moment(moment: datetime | None) -> datetime:
@@ -40,8 +38,7 @@ def hours_today(props: dict, moment: datetime) -> list[str] | None:
     if not props["opening_hours"]:
         return None
     intervals = hours.hours_on(props["opening_hours"], moment.date())
-    return [f"{start:%H:%M}-{'24:00' if end.hour == 23 and end.minute == 59 else f'{end:%H:%M}'}"
-            for start, end in intervals]
+    return [f"{start:%H:%M}-{'24:00' if end == END_OF_DAY else f'{end:%H:%M}'}" for start, end in intervals]
 
 
 def feature(row: CentreRow, moment: datetime, **extra: object) -> dict:

@@ -53,8 +53,9 @@ def print_report(report: ImportReport) -> None:
     verb = "would import" if report.dry_run else "imported"
     if not report.ok:
         verb = "nothing imported"
+    kept = f", {len(report.kept)} kept as stored" if report.kept else ""
     typer.echo(f"{verb}: {len(report.created)} new, {len(report.updated)} changed, "
-               f"{len(report.unchanged)} unchanged, {len(report.rejected)} rejected")
+               f"{len(report.unchanged)} unchanged{kept}, {len(report.rejected)} rejected")
 
 
 @cli.command("import")
@@ -65,8 +66,10 @@ def import_file(
     kind: Annotated[str, typer.Option(help="Kind for rows without one")] = "service_centre",
     source: Annotated[str | None, typer.Option(help="Citation for rows without a source")] = None,
     precision: Annotated[str, typer.Option(help="Location precision for rows without one")] = "approximate",
+    only_new: Annotated[bool, typer.Option("--only-new", help="Add missing centres; keep existing ones as stored")]
+    = False,
 ) -> None:
-    """Upsert centres by id; all rows or none."""
+    """Upsert centres by id; all rows or none. Every write is audited."""
     defaults = ImportDefaults(kind=kind, source=source, location_precision=precision)
     try:
         rows = list(reader_for(file)(file))
@@ -75,7 +78,8 @@ def import_file(
         raise typer.Exit(1) from None
     with database_session(Settings().database_url) as session:
         progress = tqdm(rows, desc="importing", unit="row", disable=len(rows) < 200)
-        report = import_records(session, progress, crs=crs, defaults=defaults, dry_run=dry_run)
+        report = import_records(session, progress, crs=crs, defaults=defaults, dry_run=dry_run, only_new=only_new,
+                                actor=f"import {file.name}")
     print_report(report)
     if not report.ok:
         raise typer.Exit(1)

@@ -5,6 +5,7 @@ from typing import Literal
 from geojson_pydantic import Feature, FeatureCollection, Point
 from pydantic import BaseModel, Field
 
+from app.schemas import Moment
 from geo.amenities import Amenity, Kind
 from geo.coverage import DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION
 from geo.modes import TravelMode
@@ -102,7 +103,7 @@ class SitingRequest(BaseModel):
     k: int = Field(3, ge=1, le=MAX_K, description="How many new locations to suggest")
     mode: TravelMode = TravelMode.ebike
     minutes: int = Field(15, ge=1, le=60)
-    at: datetime | None = Field(None, description="Only centres open at this moment count as existing")
+    at: Moment | None = Field(None, description="Only centres open at this moment count as existing")
     kind: list[Kind] = Field([], description="Existing centres of these kinds count (default all)")
     amenity: list[Amenity] = []
     district: list[str] = Field([], description="Districts (adcodes) whose demand counts")

@@ -18,6 +18,9 @@ from geo.coords import CoordinateSystem, to_wgs84
 from geo.hours import validate_opening_hours
 
 
+MAX_VERSION = 2**31 - 1  # the column is an integer
+
+
 def etag(version: int) -> str:
     return f'"v{version}"'
 
@@ -26,9 +29,10 @@ def parse_if_match(if_match: str | None) -> int:
     if not if_match:
         raise PreconditionRequired("changes need If-Match with the centre's ETag (from GET)", field="If-Match")
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.startswith("v") or not value[1:].isdigit():
+    digits = value[1:]
+    if not value.startswith("v") or not (digits.isascii() and digits.isdigit()) or int(digits) > MAX_VERSION:
         raise InvalidParameter(f"If-Match must be an ETag like \"v3\", got {if_match!r}", field="If-Match")
-    return int(value[1:])
+    return int(digits)
 
 
 def snapshot(row: CentreRow) -> dict[str, Any]:
@@ -72,9 +76,9 @@ def create_centre(session: Session, actor: Actor, data: CentreIn, *, crs: Coordi
     lon, lat = to_wgs84(data.lon, data.lat, crs)
     record = _validated({**data.model_dump(), "lon": lon, "lat": lat})
     _place(session, actor, record)
-    if repository.centre_id_taken(session, centre_id=record["id"]):
+    if not repository.insert_centre(session, record=record):
+        session.rollback()
         raise Conflict(f"a centre with id {record['id']!r} exists (perhaps deleted: restore it)", field="id")
-    repository.upsert_centres(session, records=[record])
     after = snapshot(_current(session, record["id"]))
     users_repository.record_audit(session, user_id=actor.id, actor=actor.name, action="create",
                                   centre_id=record["id"], before=None, after=after)

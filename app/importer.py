@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app import repository
+from app import repository, users_repository
+from app.editing import snapshot
 from app.schemas import CentreIn
 from geo.coords import CoordinateSystem, to_wgs84
 from geo.hours import InvalidOpeningHours, validate_opening_hours
@@ -47,6 +48,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: dict[str, list[str]] = field(default_factory=dict)  # id → changed fields
     unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # differ from the file, left as stored (only_new)
     rejected: list[RejectedRow] = field(default_factory=list)
 
     @property
@@ -170,9 +172,13 @@ def _changed_fields(new: dict[str, Any], old: repository.CentreRow) -> list[str]
 
 def import_records(
     session: Session, rows: Iterable[tuple[int, dict[str, Any]]], *, crs: CoordinateSystem,
-    defaults: ImportDefaults, dry_run: bool, require_district: bool = True,
+    defaults: ImportDefaults, dry_run: bool, require_district: bool = True, only_new: bool = False,
+    actor: str = "import",
 ) -> ImportReport:
-    """Validate all rows, then upsert them in the caller's transaction unless any was rejected."""
+    """Validate all rows, then upsert them in the caller's transaction unless any was rejected.
+
+    only_new adds missing centres and leaves existing ones as stored (editors' changes survive a
+    re-seed). Every write is audited under `actor`, like an editor's."""
     report, accepted = ImportReport(dry_run=dry_run), {}
     for line, raw in rows:
         try:
@@ -184,18 +190,32 @@ def import_records(
         if record["id"] in accepted:
             report.rejected.append(RejectedRow(line, "id", f"duplicate id {record['id']!r} in this file"))
         accepted[record["id"]] = record
-    _classify(session, report, accepted)
+    existing = repository.existing_centres(session, ids=accepted)
+    _classify(report, accepted, existing, only_new=only_new)
     if report.ok and not dry_run:
         repository.upsert_centres(session, records=[accepted[i] for i in (*report.created, *report.updated)])
+        _audit(session, report, accepted, existing, actor=actor)
     return report
 
 
-def _classify(session: Session, report: ImportReport, accepted: dict[str, dict[str, Any]]) -> None:
-    existing = repository.existing_centres(session, ids=accepted)
+def _classify(report: ImportReport, accepted: dict[str, dict[str, Any]],
+              existing: dict[str, repository.CentreRow], *, only_new: bool) -> None:
     for centre_id, record in accepted.items():
         if centre_id not in existing:
             report.created.append(centre_id)
-        elif changed := _changed_fields(record, existing[centre_id]):
-            report.updated[centre_id] = changed
-        else:
+        elif not (changed := _changed_fields(record, existing[centre_id])):
             report.unchanged.append(centre_id)
+        elif only_new:
+            report.kept.append(centre_id)
+        else:
+            report.updated[centre_id] = changed
+
+
+def _audit(session: Session, report: ImportReport, accepted: dict[str, dict[str, Any]],
+           existing: dict[str, repository.CentreRow], *, actor: str) -> None:
+    for centre_id in (*report.created, *report.updated):
+        before = snapshot(existing[centre_id]) if centre_id in existing else None
+        after = CentreIn.model_validate(accepted[centre_id]).model_dump(mode="json")
+        users_repository.record_audit(session, user_id=None, actor=actor, centre_id=centre_id,
+                                      action="import_update" if before else "import_create",
+                                      before=before, after=after)

@@ -1,9 +1,11 @@
 """HTTP middleware: structured request logs, security headers, and a public rate limit."""
+import ipaddress
 import json
 import logging
 import math
 import time
 import uuid
+from collections import OrderedDict
 
 from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -51,19 +53,27 @@ class TokenBuckets:
         self.capacity = float(per_minute)
         self.rate = per_minute / 60.0
         self.max_clients = max_clients
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     def take(self, client: str, now: float) -> float:
         """0 if allowed, else the seconds until a request would be."""
-        tokens, last = self._buckets.get(client, (self.capacity, now))
+        key = client_key(client)
+        tokens, last = self._buckets.pop(key, (self.capacity, now))
         tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        if tokens < 1:
-            self._buckets[client] = (tokens, now)
-            return (1 - tokens) / self.rate
-        if len(self._buckets) >= self.max_clients:
-            self._buckets.clear()  # bounded memory under a flood of distinct addresses
-        self._buckets[client] = (tokens - 1, now)
-        return 0.0
+        allowed = tokens >= 1
+        self._buckets[key] = (tokens - 1 if allowed else tokens, now)  # most recent last
+        if len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)  # bounded memory: forget the longest-idle client
+        return 0.0 if allowed else (1 - tokens) / self.rate
+
+
+def client_key(address: str) -> str:
+    """IPv6 clients by /64 (one subscriber gets a whole /64), IPv4 by address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else address
 
 
 class ServiceMiddleware:

@@ -19,6 +19,11 @@ def add_report(session: Session, *, centre_id: str, kind: str, note: str | None,
     return dict(row._mapping)
 
 
+def lock_client(session: Session, *, client_hash: str) -> None:
+    """Serialise one client's reports until the transaction ends (the rate limit counts, then inserts)."""
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(client_hash, 0))))
+
+
 def reports_by_client_since(session: Session, *, client_hash: str, since: datetime) -> list[datetime]:
     """Times of this client's reports in the window, oldest first."""
     query = (select(RiderReport.created_at).where(RiderReport.client_hash == client_hash,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app import report_repository, repository, users_repository
 from app.auth import Actor, check_district
 from app.editing import snapshot
-from app.errors import NotFound, TooManyRequests
+from app.errors import Conflict, NotFound, PreconditionFailed, TooManyRequests
 from app.schemas import ReportIn
 
 RATE_WINDOW = timedelta(hours=1)
@@ -31,6 +31,7 @@ def submit_report(
     if repository.get_centre(session, centre_id=centre_id) is None:
         raise NotFound(f"no centre with id {centre_id!r}", field="centre_id")
     now = datetime.now(timezone.utc)
+    report_repository.lock_client(session, client_hash=client)  # concurrent posts count one by one
     recent = report_repository.reports_by_client_since(session, client_hash=client, since=now - RATE_WINDOW)
     if len(recent) >= per_hour:
         retry_after = int((recent[0] + RATE_WINDOW - now).total_seconds()) + 1
@@ -58,11 +59,16 @@ def confirm_report(session: Session, actor: Actor, *, report_id: int, close_cent
     if centre is None:
         raise NotFound(f"the centre of report {report_id} no longer exists", field="report_id")
     check_district(actor, centre.properties["district_adcode"])
+    if report["confirmed_at"] is not None:
+        raise Conflict(f"report {report_id} is already confirmed", field="report_id")
     report_repository.mark_confirmed(session, report_id=report_id, user_id=actor.id)
     before = snapshot(centre)
     if close_centre and report["kind"] == "closed" and centre.properties["status"] == "open":
         record = {**before, "status": "temporarily_closed", "district_adcode": centre.properties["district_adcode"]}
-        repository.update_centre_if_version(session, record=record, expected_version=centre.version)
+        if repository.update_centre_if_version(session, record=record, expected_version=centre.version) is None:
+            session.rollback()
+            raise PreconditionFailed(f"centre {report['centre_id']} changed meanwhile; confirm again",
+                                     field="report_id")
     after = snapshot(repository.get_centre(session, centre_id=report["centre_id"]))
     users_repository.record_audit(session, user_id=actor.id, actor=actor.name, action="confirm_report",
                                   centre_id=report["centre_id"], before=before, after=after)

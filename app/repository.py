@@ -116,10 +116,6 @@ def is_deleted(session: Session, *, centre_id: str) -> bool:
     return session.scalar(select(Centre.deleted_at.is_not(None)).where(Centre.id == centre_id)) is True
 
 
-def centre_id_taken(session: Session, *, centre_id: str) -> bool:
-    return session.scalar(select(Centre.id).where(Centre.id == centre_id)) is not None
-
-
 def update_centre_if_version(
     session: Session, *, record: dict[str, Any], expected_version: int
 ) -> int | None:
@@ -213,6 +209,18 @@ def upsert_centres(session: Session, *, records: Sequence[dict[str, Any]]) -> No
                 index_elements=[Centre.id], set_=updated
             )
         )
+
+
+def insert_centre(session: Session, *, record: dict[str, Any]) -> bool:
+    """Insert a new centre; False if the id exists (live or deleted), atomically."""
+    values = {k: v for k, v in record.items() if k not in ("lon", "lat")}
+    statement = (
+        insert(Centre)
+        .values(**values, geom=func.ST_SetSRID(func.ST_MakePoint(record["lon"], record["lat"]), 4326))
+        .on_conflict_do_nothing(index_elements=[Centre.id])
+        .returning(Centre.id)
+    )
+    return session.scalar(statement) is not None
 
 
 def replace_districts(session: Session, *, districts: Sequence[dict[str, Any]]) -> None:

@@ -1,13 +1,23 @@
 """Request filters and response models (GeoJSON through geojson-pydantic)."""
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from geojson_pydantic import Feature, FeatureCollection, Point
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from geo.amenities import Amenity, Kind, Level, LocationPrecision, Status
 
 CENTRE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
+
+
+def check_moment(moment: datetime) -> datetime:
+    # Far years overflow date arithmetic (arrival times, time zones) and mean a typo anyway.
+    if not 1900 <= moment.year <= 2200:
+        raise ValueError("must be a moment between the years 1900 and 2200")
+    return moment
+
+
+Moment = Annotated[datetime, AfterValidator(check_moment)]
 
 
 class CentreProperties(BaseModel):

@@ -102,6 +102,16 @@ def _parsed(text: str, *, holiday_country: str | None) -> OpeningHours:
     return OpeningHours(text, country=holiday_country)
 
 
+@lru_cache(maxsize=1)
+def holiday_calendar_years() -> tuple[int, int]:
+    """First and last year of the official holiday schedule that chinese_calendar knows.
+
+    The State Council publishes each year's schedule late in the year before; until a
+    chinese_calendar release carries it, that year falls back to plain weekday rules."""
+    years = [day.year for day in chinese_calendar.constants.holidays]
+    return min(years), max(years)
+
+
 @lru_cache(maxsize=4096)
 def day_kind(day: date) -> DayKind:
     """Classify a date by the official Chinese calendar (see the module docstring)."""

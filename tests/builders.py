@@ -16,6 +16,9 @@ KUNMING_STATION_GUANDU = (102.7225, 25.0170)  # near 昆明站, 官渡区
 CHENGGONG_UNIVERSITY_TOWN = (102.8560, 24.8390)  # 呈贡大学城, 呈贡区
 
 
+FIXTURE_ACTOR = "test fixture import"
+
+
 def centre_record(**overrides: Any) -> dict[str, Any]:
     lon, lat = overrides.pop("at", CUIHU_WUHUA)
     record = {
@@ -53,7 +56,7 @@ def add_centres(session: Session, *records: dict[str, Any], in_kunming: bool = T
     """Store records through the real importer (validated, district assigned). Routing tests place
     fixture centres on the foreign test network (Helsinki) with in_kunming=False."""
     report = import_records(session, enumerate(records, start=1), crs=CoordinateSystem.wgs84,
-                            defaults=ImportDefaults(), dry_run=False, require_district=in_kunming)
+                            defaults=ImportDefaults(), dry_run=False, require_district=in_kunming, actor=FIXTURE_ACTOR)
     assert report.ok, report.rejected
     session.commit()
 

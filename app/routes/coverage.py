@@ -1,5 +1,4 @@
 """Coverage routes: figures per district, the covered area, gaps, H3 cells, siting, demand sources."""
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,6 +11,7 @@ from app.coverage_siting import Site, suggest
 from app.db import SessionDep
 from app.routes.centres import GeoJSONResponse
 from app.routes.params import check_adcodes
+from app.schemas import Moment
 from geo.amenities import Amenity, Kind
 from geo.coords import parse_bbox
 from geo.coverage import DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/coverage", tags=["coverage"])
 def coverage_query(
     mode: TravelMode = TravelMode.ebike,
     minutes: Annotated[int, Query(ge=1, le=60, description="Time budget in minutes")] = 15,
-    at: Annotated[datetime | None, Query(description="Only centres open at this moment count (ISO 8601; "
+    at: Annotated[Moment | None, Query(description="Only centres open at this moment count (ISO 8601; "
                                          "no offset = Asia/Shanghai)")] = None,
     kind: Annotated[list[Kind], Query(description="Only centres of these kinds")] = [],
     amenity: Annotated[list[Amenity], Query(description="Only centres with all of these amenities")] = [],

@@ -10,7 +10,6 @@ from geo.amenities import AMENITY_LABELS, KIND_LABELS, LEVEL_LABELS, PRECISION_L
 router = APIRouter(tags=["front end"])
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
-ISOCHRONES_PATH = "/api/isochrones"
 VOCABULARY_MAX_AGE = 3600
 
 class Label(BaseModel):
@@ -38,11 +37,6 @@ def _labels(table: dict) -> list[Label]:
     return [Label(value=token.value, zh=zh, en=en) for token, (zh, en) in table.items()]
 
 
-def _has_route(request: Request, path: str) -> bool:
-    # The OpenAPI document is the app's public list of paths (FastAPI builds it once and caches it).
-    return path in request.app.openapi().get("paths", {})
-
-
 @router.get("/api/vocabulary", response_model=Vocabulary)
 def vocabulary(response: Response) -> Vocabulary:
     """Every fixed vocabulary with its Chinese and English display labels."""
@@ -56,11 +50,11 @@ def vocabulary(response: Response) -> Vocabulary:
 
 @router.get("/api/config", response_model=ClientConfig)
 def client_config(request: Request) -> ClientConfig:
-    """Base map settings for the front end, and whether optional endpoints exist on this server."""
+    """Base map settings for the front end, and whether isochrones can be drawn (a road network is in service)."""
     settings = request.app.state.settings
     return ClientConfig(
         tile_url=settings.tile_url, tile_attribution=settings.tile_attribution, tile_crs=settings.tile_crs,
-        isochrones=_has_route(request, ISOCHRONES_PATH),
+        isochrones=request.app.state.network.available(),
     )
 
 

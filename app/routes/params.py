@@ -1,11 +1,11 @@
 """Query parameters shared by the catalogue routes."""
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query
 
 from app.errors import InvalidParameter
 from app.repository import CentreFilter
+from app.schemas import Moment
 from geo.amenities import Amenity, Kind, Level, Status
 from geo.coords import parse_bbox
 
@@ -39,5 +39,5 @@ def centre_filter(
 FilterDep = Annotated[CentreFilter, Depends(centre_filter)]
 OpenNow = Annotated[bool, Query(description="Only centres open now (Asia/Shanghai, holidays and 调休 respected)")]
 OpenAt = Annotated[
-    datetime | None, Query(description="Only centres open at this moment (ISO 8601; no offset = Asia/Shanghai)")
+    Moment | None, Query(description="Only centres open at this moment (ISO 8601; no offset = Asia/Shanghai)")
 ]
