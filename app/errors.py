@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geo.coords import InvalidCoordinate
 from geo.hours import InvalidOpeningHours
-from geo.routing import RoutingError
+from geo.routing import NoNetworkError, RoutingError, RoutingInputError
 
 
 _CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError)
@@ -115,11 +115,17 @@ async def _on_invalid_hours(_: Request, exc: InvalidOpeningHours) -> JSONRespons
     return JSONResponse(error_body("invalid_parameter", str(exc), "opening_hours"), status_code=422)
 
 
+def _routing_status(exc: RoutingError) -> tuple[int, str]:
+    if isinstance(exc, RoutingInputError):
+        return 422, "invalid_parameter"
+    if isinstance(exc, NoNetworkError):
+        return 503, "no_road_network"
+    return 502, "routing_failed"  # the engine itself failed
+
+
 async def _on_routing_error(_: Request, exc: RoutingError) -> JSONResponse:
-    # geo.routing errors carry their own status: input 422, no network 503, engine failure 502.
-    field = getattr(exc, "field", None)
-    code = {422: "invalid_parameter", 503: "no_road_network"}.get(exc.http_status, "routing_failed")
-    return JSONResponse(error_body(code, str(exc), field), status_code=exc.http_status)
+    status, code = _routing_status(exc)
+    return JSONResponse(error_body(code, str(exc), getattr(exc, "field", None)), status_code=status)
 
 
 async def _on_database_error(_: Request, exc: DBAPIError) -> JSONResponse:

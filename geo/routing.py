@@ -58,9 +58,7 @@ _M_PER_DEG = math.pi * _EARTH_RADIUS_M / 180
 # --- errors -----------------------------------------------------------------------------------
 
 class RoutingError(Exception):
-    """Base of routing failures; ``http_status`` is the status an API should answer with."""
-
-    http_status = 502
+    """Base of routing failures."""
 
     def __init__(self, message: str, *, code: int | None = None) -> None:
         super().__init__(message)
@@ -69,8 +67,6 @@ class RoutingError(Exception):
 
 class RoutingInputError(RoutingError, ValueError):
     """A request parameter is invalid; ``field`` names it."""
-
-    http_status = 422
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
@@ -88,8 +84,6 @@ class OffNetworkError(RoutingInputError):
 
 class NoNetworkError(RoutingError):
     """No usable road network: the tile directory is missing or empty, or the service is down."""
-
-    http_status = 503
 
 
 # --- results ----------------------------------------------------------------------------------

@@ -1,18 +1,18 @@
 """Authenticated changes to the catalogue, and the audit log (admins)."""
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from app.auth import ActorDep, AdminDep
 from app.db import SessionDep
 from app.editing import create_centre, delete_centre, etag, restore_centre, update_centre
 from app.routes.centres import GeoJSONResponse
+from app.routes.params import CentreId
 from app.schemas import CENTRE_ID_PATTERN, AuditEntryOut, CentreFeature, CentreIn, CentreUpdate
 from app.users_repository import audit_entries
 from geo.coords import CoordinateSystem
 
 router = APIRouter(prefix="/api", tags=["editing"])
-CentreId = Annotated[str, Path(pattern=CENTRE_ID_PATTERN)]
 IfMatch = Annotated[str | None, Header(description='ETag from GET, e.g. "v3"')]
 Crs = Annotated[CoordinateSystem, Query(description="Datum of lon/lat in the body")]
 

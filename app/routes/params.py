@@ -1,15 +1,15 @@
 """Query parameters shared by the catalogue routes."""
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from app.errors import InvalidParameter
 from app.repository import CentreFilter
-from app.schemas import Moment
+from app.schemas import CENTRE_ID_PATTERN, Moment
 from geo.amenities import Amenity, Kind, Level, Status
 from geo.coords import parse_bbox
 
-ADCODE_PATTERN = r"^\d{6}$"
+CentreId = Annotated[str, Path(pattern=CENTRE_ID_PATTERN, description="Stable centre id")]
 
 
 def check_adcodes(adcodes: list[str]) -> list[str]:

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Path, Query, Request, status
 from app.auth import ActorDep
 from app.db import SessionDep
 from app.reports import client_hash, confirm_report, recent_reports, submit_report
-from app.schemas import CENTRE_ID_PATTERN, ReportIn, ReportOut
+from app.routes.params import CentreId
+from app.schemas import ReportIn, ReportOut
 
 router = APIRouter(prefix="/api", tags=["reports"])
-CentreId = Annotated[str, Path(pattern=CENTRE_ID_PATTERN)]
 
 
 @router.post("/centres/{centre_id}/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut)
