@@ -9,7 +9,7 @@ and one ``report.html`` map with every mode as its own layer group and the distr
 import csv
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,25 +84,29 @@ def _districts_csv(path: Path, numbers: dict) -> Path:
     return path
 
 
-def _cells_csv(path: Path, cells: dict) -> Path:
+def _csv(path: Path, header: list[str], rows: Iterable[list]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["h3", "lon", "lat", "demand", "minutes_to_nearest", "covered_by"])
-        for feature in cells["features"]:
-            p = feature["properties"]
-            lat, lon = h3.cell_to_latlng(h3.str_to_int(p["h3"]))
-            writer.writerow([p["h3"], round(lon, 6), round(lat, 6), p["demand"], p["minutes"], p["covered_by"]])
+        writer.writerow(header)
+        writer.writerows(rows)
     return path
+
+
+def _cell_row(properties: dict) -> list:
+    lat, lon = h3.cell_to_latlng(h3.str_to_int(properties["h3"]))
+    return [properties["h3"], round(lon, 6), round(lat, 6), properties["demand"], properties["minutes"],
+            properties["covered_by"]]
+
+
+def _cells_csv(path: Path, cells: dict) -> Path:
+    return _csv(path, ["h3", "lon", "lat", "demand", "minutes_to_nearest", "covered_by"],
+                (_cell_row(f["properties"]) for f in cells["features"]))
 
 
 def _suggestions_csv(path: Path, suggestions: dict) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["rank", "candidate_id", "lon", "lat", "new_demand", "new_area_m2"])
-        for f in suggestions["features"]:
-            p, (lon, lat) = f["properties"], f["geometry"]["coordinates"]
-            writer.writerow([p["rank"], p["candidate_id"], lon, lat, p["new_demand"], p["new_area_m2"]])
-    return path
+    return _csv(path, ["rank", "candidate_id", "lon", "lat", "new_demand", "new_area_m2"],
+                ([f["properties"]["rank"], f["properties"]["candidate_id"], *f["geometry"]["coordinates"],
+                  f["properties"]["new_demand"], f["properties"]["new_area_m2"]] for f in suggestions["features"]))
 
 
 def _html(path: Path, reports: Sequence[ModeReport]) -> Path:
