@@ -56,6 +56,13 @@ def current_actor(
     return authenticate(session, credentials.credentials if credentials else None)
 
 
+def optional_actor(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Actor | None:
+    """The user when a token is sent (a bad token is still 401), else None for the public."""
+    return authenticate(session, credentials.credentials) if credentials else None
+
+
 def require_admin(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     if not actor.is_admin:
         raise Forbidden("only admins may do this", field="Authorization")
@@ -73,3 +80,4 @@ def check_district(actor: Actor, district: str | None) -> None:
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
 AdminDep = Annotated[Actor, Depends(require_admin)]
+OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from app import coverage_repository as repo
 from app.catalogue import check_districts, local_moment, status_open
 from app.coverage_repository import CentreRef, MemberRow
-from app.errors import InvalidParameter
+from app.errors import Forbidden, InvalidParameter
 from app.models import CoverageLayer
 from app.network import ActiveNetwork, NetworkState
 from geo import coverage as cov
@@ -155,7 +155,7 @@ class _MemberWriter:
 
 def ensure_members(session: Session, network: ActiveNetwork, centres: Sequence[CentreRef], *, mode: TravelMode,
                    minutes: int, resolution: int, max_snap_metres: float, progress: Progress | None = None,
-                   workers: int = 2) -> tuple[dict[str, MemberRow], int, float]:
+                   workers: int = 2, route_budget: int | None = None) -> tuple[dict[str, MemberRow], int, float]:
     """Every centre's contribution, computing (and storing) only those missing or moved.
 
     Isochrones come from the isochrone cache when it holds all the bands for the centre's current
@@ -169,6 +169,10 @@ def ensure_members(session: Session, network: ActiveNetwork, centres: Sequence[C
     cached = repo.cached_contours(session, ids=[c.id for c in missing], network_key=network.key, mode=mode.value,
                                   minutes=bands)
     to_route = [c for c in missing if set(cached.get(c.id, {})) != set(bands)]
+    if route_budget is not None and len(to_route) > route_budget:
+        raise Forbidden(f"this coverage needs {len(to_route)} new isochrones; computing more than {route_budget} "
+                        "takes an editor or admin token (or `servicemap coverage`), after which it is public",
+                        field="Authorization")
     from_cache = [c for c in missing if set(cached.get(c.id, {})) == set(bands)]
     reuse = _MemberWriter(session, key, store_contours=False)
     for centre in from_cache:
@@ -305,7 +309,8 @@ def _refresh_areas(session: Session, layer: Layer, digest: str) -> None:
 
 
 def prepare(session: Session, state: NetworkState, query: CoverageQuery, *, max_snap_metres: float,
-            progress: Progress | None = None, tile_m: float = cov.DEFAULT_TILE_M) -> Layer:
+            progress: Progress | None = None, tile_m: float = cov.DEFAULT_TILE_M,
+            route_budget: int | None = None) -> Layer:
     """The up-to-date layer for ``query``: members computed where missing, tiles patched where touched."""
     _check(session, query)
     network = state.current()
@@ -313,7 +318,7 @@ def prepare(session: Session, state: NetworkState, query: CoverageQuery, *, max_
     centres, excluded, moment = _select(session, query)
     members, routed, iso_seconds = ensure_members(
         session, network, centres, mode=query.mode, minutes=query.minutes, resolution=query.resolution,
-        max_snap_metres=max_snap_metres, progress=progress)
+        max_snap_metres=max_snap_metres, progress=progress, route_budget=route_budget)
     session.commit()
     t1 = time.perf_counter()
     epsg = layer_epsg(network, centres)

@@ -110,8 +110,9 @@ def _covered_area(session: Session, layer: Layer) -> Polygon:
 
 def suggest(session: Session, state: NetworkState, query: CoverageQuery, *, k: int, sites: Sequence[Site] | None,
             host_kinds: Sequence[str], max_candidates: int, max_snap_metres: float,
-            progress: Progress | None = None) -> dict:
-    layer = prepare(session, state, query, max_snap_metres=max_snap_metres, progress=progress)
+            progress: Progress | None = None, route_budget: int | None = None) -> dict:
+    layer = prepare(session, state, query, max_snap_metres=max_snap_metres, progress=progress,
+                    route_budget=route_budget)
     inside = metric_districts(session, adcodes=[a for a in report_adcodes(layer) if a in layer.adcodes],
                               epsg=layer.epsg)
     weights, demand = _weights(session, layer, inside)

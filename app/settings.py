@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     reports_per_client_per_hour: int = 10
     # Public API requests per client per minute (in-process limiter; one per worker).
     rate_limit_per_minute: int = 600
+    # Isochrones an anonymous coverage request may route; beyond it an editor or admin token (or
+    # `servicemap coverage`) computes the layer once, and the public then reads the stored result.
+    public_coverage_route_budget: int = 50
     log_json: bool = True
     log_level: str = "INFO"
 

@@ -8,6 +8,7 @@ from app.coverage_demand import describe_sources
 from app.coverage_figures import cells_geojson, figures, gaps_geojson, union_geojson
 from app.coverage_schemas import CoverageFigures, DemandSourceOut, SitingRequest, SitingResult
 from app.coverage_siting import Site, suggest
+from app.auth import OptionalActorDep
 from app.db import SessionDep
 from app.routes.centres import GeoJSONResponse
 from app.routes.params import check_adcodes
@@ -40,9 +41,10 @@ def coverage_query(
 QueryDep = Annotated[CoverageQuery, Depends(coverage_query)]
 
 
-def layer_for(request: Request, session: SessionDep, query: QueryDep) -> Layer:
+def layer_for(request: Request, session: SessionDep, query: QueryDep, actor: OptionalActorDep) -> Layer:
     state = request.app.state
-    return prepare(session, state.network, query, max_snap_metres=state.settings.max_snap_metres)
+    budget = None if actor else state.settings.public_coverage_route_budget
+    return prepare(session, state.network, query, max_snap_metres=state.settings.max_snap_metres, route_budget=budget)
 
 
 LayerDep = Annotated[Layer, Depends(layer_for)]
@@ -79,15 +81,18 @@ def coverage_cells(session: SessionDep, layer: LayerDep,
 
 
 @router.post("/siting", response_model=SitingResult, response_class=GeoJSONResponse)
-def coverage_siting(request: Request, session: SessionDep, body: SitingRequest) -> dict:
-    """Suggest up to k new locations covering the most uncovered demand (existing centres fixed)."""
+def coverage_siting(request: Request, session: SessionDep, body: SitingRequest, actor: OptionalActorDep) -> dict:
+    """Suggest up to k new locations covering the most uncovered demand (existing centres fixed).
+    Without a token, candidates and new isochrones are capped (public_coverage_route_budget)."""
     state = request.app.state
+    budget = None if actor else state.settings.public_coverage_route_budget
     query = CoverageQuery(mode=body.mode, minutes=body.minutes, at=body.at, kinds=tuple(k.value for k in body.kind),
                           amenities=tuple(a.value for a in body.amenity), districts=tuple(check_adcodes(body.district)),
                           resolution=body.resolution, demand_source=body.demand)
     sites = [Site(s.id, s.lon, s.lat) for s in body.sites] if body.sites else None
     return suggest(session, state.network, query, k=body.k, sites=sites, host_kinds=[k.value for k in body.host_kind],
-                   max_candidates=body.max_candidates, max_snap_metres=state.settings.max_snap_metres)
+                   max_candidates=body.max_candidates if budget is None else min(body.max_candidates, budget),
+                   max_snap_metres=state.settings.max_snap_metres, route_budget=budget)
 
 
 @router.get("/demand", response_model=list[DemandSourceOut])

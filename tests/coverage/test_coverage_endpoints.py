@@ -5,9 +5,11 @@ from shapely.geometry import shape
 from sqlalchemy.orm import Session
 
 from app.coverage_schemas import CoverageFigures
+from app.main import create_app
+from app.settings import Settings
 from tests.api.test_routing_api import EAST, SOUTH, WEST, helsinki_centre
-from tests.builders import add_centres
-from tests.coverage.conftest import TEST_ADCODE
+from tests.builders import add_centres, add_user, bearer
+from tests.coverage.conftest import HELSINKI_AREA, TEST_ADCODE
 from tests.coverage.test_coverage_api import utm
 
 HELSINKI = f"mode=walk&minutes=3&district={TEST_ADCODE}"
@@ -85,3 +87,18 @@ def test_bad_parameters_are_4xx_naming_the_field(helsinki_client: TestClient, me
     response = getattr(helsinki_client, method)(url, **({"json": body} if body is not None else {}))
     assert 400 <= response.status_code < 500, response.text
     assert response.json()["field"] == field
+
+
+@pytest.mark.usefixtures("helsinki_three")
+def test_public_requests_cannot_start_large_computations(
+        db: Session, database_url: str, helsinki_network, test_districts) -> None:
+    test_districts(HELSINKI_AREA)
+    settings = Settings(database_url=database_url, network_dir=helsinki_network.tile_dir,
+                        public_coverage_route_budget=2)
+    with TestClient(create_app(settings)) as client:
+        refused = client.get(f"/api/coverage?{HELSINKI}")  # three centres need routing, the budget is two
+        assert refused.status_code == 403 and refused.json()["field"] == "Authorization"
+        editor = bearer(add_user(db, name="规划员", role="admin"))
+        assert client.get(f"/api/coverage?{HELSINKI}", headers=editor).status_code == 200
+        # Computed once with a token, the same coverage is then public.
+        assert client.get(f"/api/coverage?{HELSINKI}").status_code == 200
