@@ -7,6 +7,7 @@ import typer
 from tqdm import tqdm
 
 from app import routing_repository
+from app.coverage_demand import import_osm
 from app.db import database_session
 from app.network import network_key
 from app.settings import Settings
@@ -42,8 +43,13 @@ def import_network(pbf: Path, *, bbox: tuple[float, float, float, float] | None)
     with database_session(settings.database_url) as session:
         routing_repository.record_network_build(session, network_key=key, details=details)
         dropped = routing_repository.drop_isochrones_except(session, network_key=key)
+        # The demand proxy (residential footprints) comes from the same extract: derive it now, not
+        # inside the first coverage request.
+        proxy = import_osm(session, pbf, bounds=tuple(result.bbox))
+        proxy_label = f"{proxy.id} ({proxy.name})"
     typer.echo(f"network in service: {result.tiles} tiles, {result.directed_edges} edges, {result.road_ways} "
-               f"road ways from {pbf.name} in {result.build_seconds:.1f} s; {dropped} cached isochrones dropped")
+               f"road ways from {pbf.name} in {result.build_seconds:.1f} s; {dropped} cached isochrones dropped; "
+               f"demand proxy source {proxy_label}")
 
 
 @network_cli.command("import")

@@ -52,6 +52,9 @@ def test_import_builds_tiles_and_records_the_build(run_cli, tmp_path: Path, db: 
     assert built["tiles"] > 0 and built["road_ways"] > 100
     row = db.execute(text("SELECT source_sha256, ST_XMin(bbox) FROM network_builds ORDER BY id DESC LIMIT 1")).one()
     assert row[0] == built["source_sha256"] and row[1] == pytest.approx(built["bbox"][0])
+    # The residential-footprint demand proxy is derived from the same extract at import time.
+    kind, name, total = db.execute(text("SELECT kind, name, total FROM demand_sources ORDER BY id DESC LIMIT 1")).one()
+    assert kind == "osm_buildings" and helsinki_pbf().name in name and total > 0
 
 
 def test_failed_import_keeps_the_previous_network(run_cli, tmp_path: Path) -> None:
