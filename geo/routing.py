@@ -27,6 +27,7 @@ carries ``search_cutoff=max_snap_metres`` so Valhalla never snaps farther than w
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import queue
@@ -292,7 +293,8 @@ def _large_rings(rings: list, min_area_deg2: float) -> list:
     rings = [r for r in rings if len(r) >= 4]
     if not rings:
         return []
-    xy = np.array([pt[:2] for ring in rings for pt in ring], dtype=float)
+    # Valhalla writes [lon, lat] pairs: flatten without touching each point in Python.
+    xy = np.array(list(itertools.chain.from_iterable(rings)), dtype=float)[:, :2]
     starts = np.cumsum([0] + [len(r) for r in rings[:-1]])
     cross = xy[:-1, 0] * xy[1:, 1] - xy[1:, 0] * xy[:-1, 1]
     cross = np.append(cross, 0.0)
