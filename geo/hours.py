@@ -34,9 +34,8 @@ to plain weekday rules: no holidays, no make-up days, no crash.
 
 Unknown hours: a None or blank expression means nobody recorded the hours. `is_open` then returns
 None, as it does when the expression itself says "unknown"; callers treat None as not confirmed
-open. `open_at_arrival` folds that into False.
+open.
 """
-import math
 import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -184,14 +183,6 @@ def is_open(expr: str | None, at: datetime) -> bool | None:
     if state == State.UNKNOWN:
         return None
     return state == State.OPEN
-
-
-def open_at_arrival(expr: str | None, departure: datetime, travel_seconds: float) -> bool:
-    """True only if the place is confirmed open when a rider leaving at `departure` arrives."""
-    if not math.isfinite(travel_seconds) or travel_seconds < 0:
-        raise ValueError(f"travel_seconds must be a finite number >= 0, got {travel_seconds}")
-    arrival = _local(departure, name="departure") + timedelta(seconds=travel_seconds)
-    return is_open(expr, arrival) is True
 
 
 def _clock(moment: datetime, day: date) -> time:

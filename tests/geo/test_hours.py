@@ -5,7 +5,6 @@ Calendar facts used below (State Council notices, as tracked by chinese_calendar
 - 2026 Spring Festival: holiday 02-15 (Su) to 02-23 (Mo); make-up days 02-14 (Sa), 02-28 (Sa).
 - 2025-10-20 is an ordinary Monday, 2025-10-18/19 an ordinary weekend.
 """
-import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -18,7 +17,6 @@ from geo.hours import (
     day_kind,
     hours_on,
     is_open,
-    open_at_arrival,
     validate_opening_hours,
 )
 
@@ -140,8 +138,6 @@ def test_unknown_state_is_none(expr: str, moment: datetime) -> None:
 def test_naive_datetime_rejected(expr: str | None) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         is_open(expr, datetime(2025, 10, 20, 10, 0))
-    with pytest.raises(ValueError, match="timezone-aware"):
-        open_at_arrival(expr, datetime(2025, 10, 20, 10, 0), 60)
 
 
 @pytest.mark.parametrize(
@@ -181,30 +177,6 @@ def test_invalid_opening_hours_is_a_value_error() -> None:
 )
 def test_validate_returns_stripped_expression(expr: str, normalized: str) -> None:
     assert validate_opening_hours(expr) == normalized
-
-
-@pytest.mark.parametrize(
-    ("expr", "departure", "travel_seconds", "expected"),
-    [
-        (OFFICE, at("2025-10-20", "16:50"), 20 * 60, False),  # closes before the rider arrives
-        (OFFICE, at("2025-10-20", "16:50"), 5 * 60, True),
-        (OFFICE, at("2025-10-20", "08:50"), 15 * 60, True),  # opens before the rider arrives
-        (OFFICE, at("2025-10-20", "10:00"), 0, True),
-        (OFFICE, at("2025-09-27", "23:50"), 10 * 3600, True),  # arrives on the make-up Sunday
-        (OFFICE_PH_OFF, at("2025-09-30", "16:00"), 18 * 3600, False),  # arrives on National Day
-        (None, at("2025-10-20", "10:00"), 60, False),  # unknown hours are not confirmed open
-    ],
-)
-def test_open_at_arrival(
-    expr: str | None, departure: datetime, travel_seconds: float, expected: bool
-) -> None:
-    assert open_at_arrival(expr, departure, travel_seconds) is expected
-
-
-@pytest.mark.parametrize("travel_seconds", [-1.0, math.nan, math.inf])
-def test_open_at_arrival_rejects_bad_travel_time(travel_seconds: float) -> None:
-    with pytest.raises(ValueError, match="travel_seconds"):
-        open_at_arrival(OFFICE, at("2025-10-20", "10:00"), travel_seconds)
 
 
 @pytest.mark.parametrize(
