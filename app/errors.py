@@ -13,7 +13,6 @@ from geo.coords import InvalidCoordinate
 from geo.hours import InvalidOpeningHours
 from geo.routing import NoNetworkError, RoutingError, RoutingInputError
 
-
 _CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError)
 
 

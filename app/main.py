@@ -1,20 +1,21 @@
 """Assembles the service: settings, database, routes, error handlers, static front end."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app import pages
+from app.catalogue import routes as catalogue
+from app.coverage import routes as coverage
 from app.db import make_engine, make_sessionmaker
+from app.editing import routes as editing
 from app.errors import install_error_handlers
-from app.network import NetworkState
-from app.middleware import configure_logging, install_middleware
-from app.routes import centres, districts, editing, health, isochrones, pages, reports
-from app.routes import coverage
+from app.ops import routes as ops
+from app.ops.middleware import configure_logging, install_middleware
+from app.routing import routes as routing
+from app.routing.network import NetworkState
 from app.settings import Settings
-
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,13 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)
     install_middleware(app, settings)
-    app.include_router(health.router)
-    app.include_router(centres.router)
-    app.include_router(districts.router)
-    app.include_router(isochrones.router)
-    app.include_router(coverage.router)
-    app.include_router(editing.router)
-    app.include_router(reports.router)
-    app.include_router(pages.router)
-    app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    for router in (ops.router, catalogue.router, catalogue.districts_router, routing.router, coverage.router,
+                   editing.router, editing.reports_router, pages.router):
+        app.include_router(router)
+    app.mount("/", StaticFiles(directory=pages.WEB_DIR, html=True), name="web")
     return app

@@ -3,7 +3,18 @@ from datetime import date, datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text, func,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -122,7 +133,7 @@ class RiderReport(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-# --- coverage (app/coverage.py) -------------------------------------------------------------------
+# --- coverage (app/coverage/service.py) -------------------------------------------------------------------
 
 class CoverageMember(Base):
     """One centre's contribution to coverage: the H3 cells its isochrone reaches, per time band."""

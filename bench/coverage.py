@@ -29,9 +29,9 @@ import sqlalchemy as sa
 from shapely.geometry import box
 from sqlalchemy.orm import Session
 
-from app.coverage import CoverageQuery, prepare
-from app.coverage_figures import figures
-from app.network import NetworkState
+from app.coverage.figures import figures
+from app.coverage.service import CoverageQuery, prepare
+from app.routing.network import NetworkState
 from bench.harness import bench_database_url, create_bench_database, store_centres
 from geo.coverage import band_minutes
 from geo.modes import TravelMode

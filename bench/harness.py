@@ -13,13 +13,13 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+from alembic import command
 from shapely.geometry import Point
 from sqlalchemy.orm import Session
 
-from alembic import command
-from app.districts import store_kunming_districts
+from app.catalogue.districts import store_kunming_districts
+from app.catalogue.importer import ImportDefaults, import_records
 from app.db import alembic_config
-from app.importer import ImportDefaults, import_records
 from app.settings import Settings
 from geo.amenities import Amenity
 from geo.boundaries import load_kunming_districts

@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import users_repository
-from app.auth import new_token, token_hash
-from app.importer import ImportDefaults, import_records
+from app.catalogue.importer import ImportDefaults, import_records
+from app.editing import users
+from app.editing.auth import new_token, token_hash
 from geo.coords import CoordinateSystem
 
 # Real WGS84 points inside the districts named (checked against the cnmaps boundaries by the tests).
@@ -64,7 +64,7 @@ def add_centres(session: Session, *records: dict[str, Any], in_kunming: bool = T
 def add_user(session: Session, *, name: str, role: str = "editor", districts: tuple[str, ...] = ()) -> str:
     """A user with a fresh API token; returns the token."""
     token = new_token()
-    users_repository.add_user(session, name=name, role=role, districts=list(districts), token_hash=token_hash(token))
+    users.add_user(session, name=name, role=role, districts=list(districts), token_hash=token_hash(token))
     session.commit()
     return token
 

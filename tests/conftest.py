@@ -3,16 +3,15 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.db import alembic_config
-from app.districts import store_kunming_districts
-from app.db import make_engine
+from app.catalogue.districts import store_kunming_districts
+from app.db import alembic_config, make_engine
 from app.main import create_app
 from app.settings import Settings
-from alembic import command
 from geo.network import NetworkBuildResult, build_tiles
 from tests.osm_fixtures import helsinki_pbf
 

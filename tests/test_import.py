@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from app import repository
+from app.catalogue import repository
+from app.catalogue.importer import ImportDefaults, import_records, read_csv, read_geojson
 from app.cli import cli
-from app.importer import ImportDefaults, import_records, read_csv, read_geojson
 from geo.coords import CoordinateSystem, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU, centre_record, write_geojson
 

@@ -3,7 +3,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.schemas import CentreCollection, CentreFeature, DistrictSummary
+from app.catalogue.schemas import CentreCollection, CentreFeature, DistrictSummary
 from tests.builders import CHENGGONG_UNIVERSITY_TOWN, CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_centres, centre_record
 
 GEOJSON = "application/geo+json"

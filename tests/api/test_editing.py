@@ -3,10 +3,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.schemas import AuditEntryOut, CentreFeature
-from tests.builders import FIXTURE_ACTOR
-from tests.builders import CHENGGONG_UNIVERSITY_TOWN, CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_centres, add_user, \
-    bearer, centre_record
+from app.catalogue.schemas import CentreFeature
+from app.editing.schemas import AuditEntryOut
+from tests.builders import (
+    CHENGGONG_UNIVERSITY_TOWN,
+    CUIHU_WUHUA,
+    FIXTURE_ACTOR,
+    KUNMING_STATION_GUANDU,
+    add_centres,
+    add_user,
+    bearer,
+    centre_record,
+)
 
 
 @pytest.fixture
@@ -149,7 +157,7 @@ def test_restoring_a_live_centre_is_404(client: TestClient, tokens: dict) -> Non
 
 
 def test_disabled_user_is_401(client: TestClient, tokens: dict, db: Session) -> None:
-    from app.users_repository import set_user_active
+    from app.editing.users import set_user_active
 
     set_user_active(db, name="五华编辑", active=False)
     db.commit()

@@ -8,9 +8,15 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.middleware import TokenBuckets
+from app.ops.middleware import TokenBuckets
 from tests.builders import (
-    CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_centres, add_user, bearer, centre_record, write_geojson,
+    CUIHU_WUHUA,
+    KUNMING_STATION_GUANDU,
+    add_centres,
+    add_user,
+    bearer,
+    centre_record,
+    write_geojson,
 )
 
 
@@ -35,7 +41,7 @@ def test_reseeding_with_only_new_keeps_editors_changes(client: TestClient, db: S
 
 
 def test_imports_are_audited(client: TestClient, db: Session, admin: dict, tmp_path: Path) -> None:
-    from app.importer import ImportDefaults, import_records
+    from app.catalogue.importer import ImportDefaults, import_records
     from geo.coords import CoordinateSystem
 
     for phone in (None, "0871-8"):

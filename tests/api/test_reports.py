@@ -3,8 +3,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.editing.schemas import ReportOut
 from app.main import create_app
-from app.schemas import ReportOut
 from app.settings import Settings
 from tests.builders import CUIHU_WUHUA, add_centres, add_user, bearer, centre_record
 

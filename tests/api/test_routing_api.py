@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from shapely.geometry import Point, shape
 from sqlalchemy.orm import Session
 
+from app.catalogue.schemas import NearestCollection
 from app.main import create_app
-from app.schemas import NearestCollection
 from app.settings import Settings
 from geo.network import NetworkBuildResult
 from geo.routing import Router

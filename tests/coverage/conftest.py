@@ -14,7 +14,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.coverage_demand import import_csv
+from app.coverage.demand import import_csv
 from app.main import create_app
 from app.settings import Settings
 from geo.network import NetworkBuildResult, build_tiles

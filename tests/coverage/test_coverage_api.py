@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.coverage_schemas import CoverageFigures
+from app.coverage.schemas import CoverageFigures
 from geo.network import NetworkBuildResult
 from geo.routing import Router
 from tests.api.test_routing_api import CENTRAL, EAST, SOUTH, SOUTH_WEST, WEST, helsinki_centre

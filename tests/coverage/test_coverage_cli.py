@@ -8,7 +8,7 @@ import typer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from app.coverage_cli import coverage_cli
+from app.coverage.cli import coverage_cli
 from geo.network import NetworkBuildResult
 from tests.coverage.conftest import MINUTES, MODE, TEST_ADCODE, in_hole
 from tests.osm_fixtures import SyntheticCity

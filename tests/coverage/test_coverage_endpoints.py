@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from shapely.geometry import shape
 from sqlalchemy.orm import Session
 
-from app.coverage_schemas import CoverageFigures
+from app.coverage.schemas import CoverageFigures
 from app.main import create_app
 from app.settings import Settings
 from tests.api.test_routing_api import EAST, SOUTH, WEST, helsinki_centre

@@ -6,7 +6,7 @@ import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import Point, box
 
-from app.coverage_schemas import CoverageFigures, SitingResult
+from app.coverage.schemas import CoverageFigures, SitingResult
 from geo.network import NetworkBuildResult
 from geo.routing import Router
 from tests.coverage.conftest import MINUTES, MODE, TEST_ADCODE, in_hole

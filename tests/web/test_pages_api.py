@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.routes.pages import Vocabulary
+from app.pages import Vocabulary
 from app.settings import Settings
 from geo.amenities import AMENITY_LABELS, Amenity, Kind, Level
 

@@ -1,0 +1,1 @@
+"""The catalogue: centres and stations, districts, directory imports."""

@@ -1,0 +1,245 @@
+"""Database access. Every function takes the session; values always go in as bound parameters."""
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from geoalchemy2 import Geography
+from geoalchemy2.functions import ST_X, ST_Y
+from sqlalchemy import Select, String, cast, func, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.orm import Session
+
+from app.models import Centre, District
+
+# Columns the catalogue describes; the rest are kept by the system (geometry, timestamps, versioning).
+SYSTEM_COLUMNS = ("geom", "created_at", "updated_at", "version", "deleted_at")
+CENTRE_COLUMNS = [c.key for c in Centre.__table__.columns if c.key not in SYSTEM_COLUMNS]
+# Plain columns, not ORM entities: listing the whole city stays a few milliseconds.
+_PROPERTY_COLUMNS = [Centre.__table__.c[key] for key in CENTRE_COLUMNS]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CentreFilter:
+    kinds: Sequence[str] = ()
+    levels: Sequence[str] = ()
+    districts: Sequence[str] = ()
+    amenities: Sequence[str] = ()  # all of them
+    statuses: Sequence[str] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    text: str | None = None
+
+
+@dataclass(kw_only=True)
+class CentreRow:
+    properties: dict[str, Any]
+    lon: float
+    lat: float
+    version: int
+    distance_m: float | None = None
+
+
+def _centre_select() -> Select[Any]:
+    return (
+        select(*_PROPERTY_COLUMNS, District.name_zh.label("district_name"),
+               ST_X(Centre.geom).label("lon"), ST_Y(Centre.geom).label("lat"), Centre.version)
+        .select_from(Centre)
+        .outerjoin(District, District.adcode == Centre.district_adcode)
+    )
+
+
+def _apply_filter(query: Select[Any], where: CentreFilter) -> Select[Any]:
+    query = query.where(Centre.deleted_at.is_(None))  # soft-deleted centres are gone for readers
+    if where.kinds:
+        query = query.where(Centre.kind.in_(where.kinds))
+    if where.levels:
+        query = query.where(Centre.level.in_(where.levels))
+    if where.districts:
+        query = query.where(Centre.district_adcode.in_(where.districts))
+    if where.statuses:
+        query = query.where(Centre.status.in_(where.statuses))
+    if where.amenities:
+        query = query.where(Centre.amenities.contains(cast(list(where.amenities), ARRAY(String(32)))))
+    if where.bbox:
+        query = query.where(Centre.geom.intersects(func.ST_MakeEnvelope(*where.bbox, 4326)))
+    if where.text:
+        pattern = f"%{_escape_like(where.text)}%"
+        query = query.where(
+            or_(*(col.ilike(pattern, escape="\\") for col in (Centre.name_zh, Centre.name_en, Centre.address)))
+        )
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _to_row(row: Any) -> CentreRow:
+    props = dict(row._mapping)
+    lon, lat, version = props.pop("lon"), props.pop("lat"), props.pop("version")
+    distance = props.pop("distance_m", None)
+    return CentreRow(properties=props, lon=lon, lat=lat, version=version, distance_m=distance)
+
+
+def list_centres(
+    session: Session, *, where: CentreFilter, limit: int | None = None, offset: int = 0
+) -> list[CentreRow]:
+    query = _apply_filter(_centre_select(), where).order_by(Centre.id).limit(limit).offset(offset)
+    # Core execution on the session's connection: no ORM identity map for read-only rows.
+    return [_to_row(row) for row in session.connection().execute(query)]
+
+
+def hours_of_matching(session: Session, *, where: CentreFilter) -> list[tuple[str, str | None, str]]:
+    """(id, opening_hours, status) of every matching centre, by id: enough to filter by hours."""
+    query = _apply_filter(select(Centre.id, Centre.opening_hours, Centre.status), where).order_by(Centre.id)
+    return [tuple(row) for row in session.connection().execute(query)]
+
+
+def centres_by_ids(session: Session, *, ids: Sequence[str]) -> list[CentreRow]:
+    query = _centre_select().where(Centre.id.in_(list(ids))).order_by(Centre.id)
+    return [_to_row(row) for row in session.connection().execute(query)]
+
+
+def count_centres_matching(session: Session, *, where: CentreFilter) -> int:
+    query = _apply_filter(select(func.count()).select_from(Centre), where)
+    return session.scalar(query) or 0
+
+
+def get_centre(session: Session, *, centre_id: str, include_deleted: bool = False) -> CentreRow | None:
+    query = _centre_select().where(Centre.id == centre_id)
+    if not include_deleted:
+        query = query.where(Centre.deleted_at.is_(None))
+    row = session.execute(query).first()
+    return _to_row(row) if row else None
+
+
+def is_deleted(session: Session, *, centre_id: str) -> bool:
+    return session.scalar(select(Centre.deleted_at.is_not(None)).where(Centre.id == centre_id)) is True
+
+
+def update_centre_if_version(
+    session: Session, *, record: dict[str, Any], expected_version: int
+) -> int | None:
+    """Write `record` only if the stored version is still `expected_version`; the new version, or None."""
+    values = {k: v for k, v in record.items() if k not in ("id", "lon", "lat")}
+    statement = (
+        update(Centre)
+        .where(Centre.id == record["id"], Centre.version == expected_version, Centre.deleted_at.is_(None))
+        .values(**values, geom=func.ST_SetSRID(func.ST_MakePoint(record["lon"], record["lat"]), 4326),
+                version=Centre.version + 1, updated_at=func.now())
+        .returning(Centre.version)
+    )
+    return session.scalar(statement)
+
+
+def set_deleted_if_version(
+    session: Session, *, centre_id: str, deleted: bool, expected_version: int | None
+) -> int | None:
+    """Soft-delete or restore; with expected_version, only if it still matches. The new version, or None."""
+    statement = update(Centre).where(Centre.id == centre_id)
+    statement = statement.where(Centre.deleted_at.is_(None) if deleted else Centre.deleted_at.is_not(None))
+    if expected_version is not None:
+        statement = statement.where(Centre.version == expected_version)
+    statement = statement.values(deleted_at=func.now() if deleted else None, version=Centre.version + 1,
+                                 updated_at=func.now()).returning(Centre.version)
+    return session.scalar(statement)
+
+
+def nearest_centres(
+    session: Session, *, lon: float, lat: float, where: CentreFilter, limit: int
+) -> list[CentreRow]:
+    """Centres by straight-line distance (geography KNN, metres on the spheroid)."""
+    origin = cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), Geography)
+    centre_geog = cast(Centre.geom, Geography)
+    query = (
+        _apply_filter(_centre_select(), where)
+        .add_columns(func.ST_Distance(centre_geog, origin).label("distance_m"))
+        .order_by(centre_geog.op("<->")(origin))
+        .limit(limit)
+    )
+    return [_to_row(row) for row in session.connection().execute(query)]
+
+
+def district_summaries(session: Session) -> list[dict[str, Any]]:
+    counted = lambda kind: func.count(Centre.id).filter(Centre.kind == kind)  # noqa: E731
+    query = (
+        select(
+            District.adcode,
+            District.name_zh,
+            District.main_urban,
+            func.count(Centre.id).label("centres"),
+            counted("service_centre").label("service_centres"),
+            counted("rider_station").label("rider_stations"),
+        )
+        .outerjoin(Centre, (Centre.district_adcode == District.adcode) & Centre.deleted_at.is_(None))
+        .group_by(District.adcode)
+        .order_by(District.adcode)
+    )
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def district_exists(session: Session, *, adcode: str) -> bool:
+    return session.get(District, adcode) is not None
+
+
+def district_containing(session: Session, *, lon: float, lat: float) -> str | None:
+    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    return session.scalar(select(District.adcode).where(func.ST_Contains(District.geom, point)).limit(1))
+
+
+def existing_centres(session: Session, *, ids: Iterable[str]) -> dict[str, CentreRow]:
+    query = _centre_select().where(Centre.id.in_(list(ids)))
+    return {row.properties["id"]: row for row in map(_to_row, session.execute(query))}
+
+
+def upsert_centres(session: Session, *, records: Sequence[dict[str, Any]]) -> None:
+    """Insert or update by id. `records` carry the column values plus lon/lat."""
+    if not records:
+        return
+    values = [
+        {**{k: v for k, v in r.items() if k not in ("lon", "lat")},
+         "geom": func.ST_SetSRID(func.ST_MakePoint(r["lon"], r["lat"]), 4326)}
+        for r in records
+    ]
+    statement = insert(Centre)
+    updated = {c: statement.excluded[c] for c in CENTRE_COLUMNS if c != "id"}
+    updated |= {"geom": statement.excluded.geom, "updated_at": func.now(), "version": Centre.version + 1}
+    for chunk_start in range(0, len(values), 500):
+        session.execute(
+            statement.values(values[chunk_start:chunk_start + 500]).on_conflict_do_update(
+                index_elements=[Centre.id], set_=updated
+            )
+        )
+
+
+def insert_centre(session: Session, *, record: dict[str, Any]) -> bool:
+    """Insert a new centre; False if the id exists (live or deleted), atomically."""
+    values = {k: v for k, v in record.items() if k not in ("lon", "lat")}
+    statement = (
+        insert(Centre)
+        .values(**values, geom=func.ST_SetSRID(func.ST_MakePoint(record["lon"], record["lat"]), 4326))
+        .on_conflict_do_nothing(index_elements=[Centre.id])
+        .returning(Centre.id)
+    )
+    return session.scalar(statement) is not None
+
+
+def replace_districts(session: Session, *, districts: Sequence[dict[str, Any]]) -> None:
+    """Upsert district boundaries (adcode, name_zh, main_urban, wkt, source)."""
+    statement = insert(District)
+    rows = [
+        {"adcode": d["adcode"], "name_zh": d["name_zh"], "main_urban": d["main_urban"], "source": d["source"],
+         "geom": func.ST_Multi(func.ST_GeomFromText(d["wkt"], 4326))}
+        for d in districts
+    ]
+    session.execute(
+        statement.values(rows).on_conflict_do_update(
+            index_elements=[District.adcode],
+            set_={c: statement.excluded[c] for c in ("name_zh", "main_urban", "geom", "source")},
+        )
+    )
+
+
+def count_centres(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Centre)) or 0
+
+

@@ -1,0 +1,134 @@
+"""Request filters and response models (GeoJSON through geojson-pydantic)."""
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from geojson_pydantic import Feature, FeatureCollection, Point
+from pydantic import AfterValidator, BaseModel, Field
+
+from geo.amenities import Amenity, Kind, Level, LocationPrecision, Status
+
+CENTRE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
+
+
+def check_moment(moment: datetime) -> datetime:
+    # Far years overflow date arithmetic (arrival times, time zones) and mean a typo anyway.
+    if not 1900 <= moment.year <= 2200:
+        raise ValueError("must be a moment between the years 1900 and 2200")
+    return moment
+
+
+Moment = Annotated[datetime, AfterValidator(check_moment)]
+
+
+class CentreProperties(BaseModel):
+    id: str = Field(pattern=CENTRE_ID_PATTERN)
+    name_zh: str
+    name_en: str | None = None
+    kind: Kind
+    level: Level | None = None
+    district_adcode: str | None = None
+    district_name: str | None = None
+    street: str | None = None
+    community: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    opening_hours: str | None = Field(None, description="OpenStreetMap opening_hours syntax")
+    amenities: list[Amenity] = []
+    operator: str | None = None
+    location_precision: LocationPrecision
+    location_note: str | None = None
+    source: str
+    source_quote: str | None = None
+    last_verified: date | None = None
+    status: Status = Status.open
+    open_now: bool | None = Field(
+        None, description="Open at the evaluated moment; null when the hours are unknown"
+    )
+    hours_today: list[str] | None = Field(None, description="Today's opening intervals, e.g. 09:00-17:00")
+
+
+class NearestProperties(CentreProperties):
+    distance_m: float = Field(description="Straight-line distance from the origin")
+    travel_seconds: float | None = Field(None, description="Travel time on the road network")
+    travel_metres: float | None = Field(None, description="Route length on the road network")
+    open_on_arrival: bool | None = Field(None, description="Open when the rider gets there")
+
+
+CentreFeature = Feature[Point, CentreProperties]
+NearestFeature = Feature[Point, NearestProperties]
+
+
+class CentreCollection(FeatureCollection[CentreFeature]):
+    number_matched: int
+    number_returned: int
+    limit: int
+    offset: int
+
+
+class NearestCollection(FeatureCollection[NearestFeature]):
+    ranking: Literal["straight_line", "travel_time"]
+    mode: str | None
+    note: str | None = None
+
+
+class DistrictSummary(BaseModel):
+    adcode: str
+    name_zh: str
+    main_urban: bool
+    centres: int
+    service_centres: int
+    rider_stations: int
+
+
+class CentreIn(BaseModel):
+    """One catalogue record as imported or edited (coordinates already in WGS84)."""
+
+    model_config = {"extra": "forbid", "use_enum_values": True}
+
+    id: str = Field(pattern=CENTRE_ID_PATTERN)
+    name_zh: str = Field(min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    kind: Kind
+    level: Level | None = None
+    district_adcode: str | None = Field(None, pattern=r"^\d{6}$")
+    street: str | None = None
+    community: str | None = None
+    address: str | None = None
+    phone: str | None = Field(None, max_length=64)
+    opening_hours: str | None = None
+    amenities: list[Amenity] = []
+    operator: str | None = None
+    location_precision: LocationPrecision
+    location_note: str | None = None
+    source: str = Field(min_length=1)
+    source_quote: str | None = None
+    last_verified: date | None = None
+    status: Status = Status.open
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+
+
+class CentreUpdate(BaseModel):
+    """A partial change: only the fields given are changed (null clears an optional field)."""
+
+    model_config = {"extra": "forbid", "use_enum_values": True}
+
+    name_zh: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    kind: Kind | None = None
+    level: Level | None = None
+    street: str | None = None
+    community: str | None = None
+    address: str | None = None
+    phone: str | None = Field(None, max_length=64)
+    opening_hours: str | None = None
+    amenities: list[Amenity] | None = None
+    operator: str | None = None
+    location_precision: LocationPrecision | None = None
+    location_note: str | None = None
+    source: str | None = Field(None, min_length=1)
+    source_quote: str | None = None
+    last_verified: date | None = None
+    status: Status | None = None
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)

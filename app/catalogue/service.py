@@ -1,0 +1,88 @@
+"""Catalogue use cases: filtering by opening hours, paging, shaping GeoJSON features.
+
+Opening hours are OSM `opening_hours` expressions that PostGIS cannot evaluate, so SQL applies
+every other filter and the hours filter runs here, before paging. The whole city has under a
+thousand centres, so this stays cheap.
+"""
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.catalogue import repository
+from app.catalogue.repository import CentreFilter, CentreRow
+from app.errors import InvalidParameter, NotFound
+from geo import hours
+from geo.hours import END_OF_DAY, SHANGHAI
+
+
+def local_moment(moment: datetime | None) -> datetime:
+    """A naive time from the user means Kunming local time."""
+    if moment is None:
+        return datetime.now(SHANGHAI)
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
+
+
+def is_open(props: dict, moment: datetime) -> bool | None:
+    return status_open(props["status"], props["opening_hours"], moment)
+
+
+def status_open(status: str, opening_hours: str | None, moment: datetime) -> bool | None:
+    """Open at `moment`: False when not in service, None when the hours are unknown."""
+    if status != "open":
+        return False
+    return hours.is_open(opening_hours, moment) if opening_hours else None
+
+
+def hours_today(props: dict, moment: datetime) -> list[str] | None:
+    if not props["opening_hours"]:
+        return None
+    intervals = hours.hours_on(props["opening_hours"], moment.date())
+    return [f"{start:%H:%M}-{'24:00' if end == END_OF_DAY else f'{end:%H:%M}'}" for start, end in intervals]
+
+
+def feature(row: CentreRow, moment: datetime, **extra: object) -> dict:
+    props = {**row.properties, **extra}
+    props["open_now"] = is_open(row.properties, moment)
+    props["hours_today"] = hours_today(row.properties, moment)
+    return {"type": "Feature", "id": props["id"], "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+            "properties": props}
+
+
+def check_districts(session: Session, districts: Sequence[str]) -> None:
+    for adcode in districts:
+        if not repository.district_exists(session, adcode=adcode):
+            raise InvalidParameter(f"unknown district adcode {adcode!r}", field="district")
+
+
+def search_centres(
+    session: Session, *, where: CentreFilter, open_at: datetime | None, only_open: bool, limit: int, offset: int
+) -> dict:
+    check_districts(session, where.districts)
+    moment = local_moment(open_at)
+    if only_open:
+        open_ids = [centre_id for centre_id, opening_hours, status in repository.hours_of_matching(session, where=where)
+                    if status_open(status, opening_hours, moment)]
+        matched = len(open_ids)
+        page = repository.centres_by_ids(session, ids=open_ids[offset:offset + limit])
+    else:
+        matched = repository.count_centres_matching(session, where=where)
+        page = repository.list_centres(session, where=where, limit=limit, offset=offset)
+    # A plain dict: the route's response model validates it once, on the way out.
+    return {
+        "type": "FeatureCollection",
+        "features": [feature(row, moment) for row in page],
+        "number_matched": matched, "number_returned": len(page), "limit": limit, "offset": offset,
+    }
+
+
+def centre_by_id(session: Session, *, centre_id: str) -> tuple[dict, int]:
+    """The centre as a GeoJSON feature, and its version (for the ETag)."""
+    row = repository.get_centre(session, centre_id=centre_id)
+    if row is None:
+        raise NotFound(f"no centre with id {centre_id!r}", field="centre_id")
+    return feature(row, local_moment(None)), row.version
+
+
+def district_table(session: Session) -> list[dict]:
+    return repository.district_summaries(session)

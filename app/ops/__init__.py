@@ -1,0 +1,1 @@
+"""Running the service: request middleware, health and readiness."""

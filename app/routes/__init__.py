@@ -1,1 +1,0 @@
-"""HTTP routes: short functions that parse input and call the use cases."""

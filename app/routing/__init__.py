@@ -1,0 +1,1 @@
+"""Travel on the road network: the network in service, isochrones, nearest by travel time."""
