@@ -7,6 +7,7 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 
 from geo.coords import InvalidCoordinate
@@ -73,6 +74,35 @@ class TooManyRequests(ServiceMapError):
 class Unavailable(ServiceMapError):
     status_code = 503
     code = "unavailable"
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one body of every error response."""
+
+    error: str
+    field: str | None
+    message: str
+    details: list[FieldError] | None = None
+
+
+STATUS_DESCRIPTIONS = {
+    400: "Bad request", 401: "No or unknown API token", 403: "Not allowed for this token",
+    404: "Not found", 405: "Method not allowed", 409: "Conflict with the stored state",
+    412: "If-Match does not match the stored version", 422: "Invalid parameter (the body names the field)",
+    428: "If-Match is required", 429: "Too many requests (see Retry-After)", 502: "The routing engine failed",
+    503: "Temporarily unavailable (see Retry-After)",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI entries for the error statuses an operation can return, each with the one error body.
+    Use as ``@router.get(..., responses=responses(404, 409))``."""
+    return {status: {"model": ErrorBody, "description": STATUS_DESCRIPTIONS[status]} for status in statuses}
 
 
 def error_body(code: str, message: str, field: str | None, **extra: object) -> dict[str, object]:
