@@ -18,9 +18,19 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def make_engine(database_url: str) -> Engine:
-    # pre_ping: a database restart surfaces as one retried connection, not a failed request.
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+def make_engine(database_url: str, *, pool_size: int = 5, pool_timeout: float = 30.0,
+                statement_timeout_s: float | None = None) -> Engine:
+    """pre_ping: a database restart surfaces as one retried connection, not a failed request.
+    The web service sizes the pool to its admission limit (app/main.py), with a short pool_timeout
+    and a statement timeout; commands keep the defaults."""
+    options = {"options": f"-c statement_timeout={int(statement_timeout_s * 1000)}"} if statement_timeout_s else {}
+    return create_engine(database_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=2,
+                         pool_timeout=pool_timeout, connect_args={"connect_timeout": 5, **options})
+
+
+def libpq_url(database_url: str) -> str:
+    """The URL for libpq tools and psycopg itself, without SQLAlchemy's driver suffix."""
+    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -3,18 +3,27 @@
 Every error body has the same shape: {"error": code, "field": name-or-null, "message": text}.
 Domain code raises these (or the geo/ errors mapped below); it never raises HTTPException.
 """
+import json
+import logging
+
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from geo.coords import InvalidCoordinate
 from geo.hours import InvalidOpeningHours
 from geo.routing import NoNetworkError, RoutingError, RoutingInputError
 
+log = logging.getLogger("servicemap.errors")
 _CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError)
+# Retry-After for a database that is restarting or a pool that is exhausted: seconds.
+RETRY_SOON = "2"
 
 
 class ServiceMapError(Exception):
@@ -71,6 +80,11 @@ class TooManyRequests(ServiceMapError):
         self.retry_after = retry_after
 
 
+class PayloadTooLarge(ServiceMapError):
+    status_code = 413
+    code = "payload_too_large"
+
+
 class Unavailable(ServiceMapError):
     status_code = 503
     code = "unavailable"
@@ -92,7 +106,7 @@ class ErrorBody(BaseModel):
 
 STATUS_DESCRIPTIONS = {
     400: "Bad request", 401: "No or unknown API token", 403: "Not allowed for this token",
-    404: "Not found", 405: "Method not allowed", 409: "Conflict with the stored state",
+    404: "Not found", 405: "Method not allowed", 409: "Conflict with the stored state", 413: "Body too large",
     412: "If-Match does not match the stored version", 422: "Invalid parameter (the body names the field)",
     428: "If-Match is required", 429: "Too many requests (see Retry-After)", 502: "The routing engine failed",
     503: "Temporarily unavailable (see Retry-After)",
@@ -107,6 +121,11 @@ def responses(*statuses: int) -> dict[int | str, dict]:
 
 def error_body(code: str, message: str, field: str | None, **extra: object) -> dict[str, object]:
     return {"error": code, "field": field, "message": message, **extra}
+
+
+def json_response_bytes(body: dict[str, object]) -> bytes:
+    """The bytes JSONResponse would send, for middleware that answers without the app."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _field_of(loc: tuple[object, ...]) -> str:
@@ -157,13 +176,54 @@ async def _on_routing_error(_: Request, exc: RoutingError) -> JSONResponse:
     return JSONResponse(error_body(code, str(exc), getattr(exc, "field", None)), status_code=status)
 
 
-async def _on_database_error(_: Request, exc: DBAPIError) -> JSONResponse:
-    # A lost connection (database restarting, network blip) is temporary: 503, and the pool's
-    # pre-ping reconnects on the next request. Anything else is a bug and stays a 500.
-    if not exc.connection_invalidated and not isinstance(exc.orig, _CONNECTION_ERRORS):
-        raise exc
-    body = error_body("database_unavailable", "the database is unavailable; retry shortly", None)
-    return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
+async def _on_database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    # A lost connection (database restarting, network blip) or a statement that ran past its
+    # timeout is temporary: 503, and the pool's pre-ping reconnects on the next request. A value the
+    # database refused (validation should have caught it first) is the client's: 422. Anything else
+    # is a bug: the generic handler logs it and answers 500.
+    if exc.connection_invalidated or isinstance(exc.orig, (*_CONNECTION_ERRORS, psycopg.errors.QueryCanceled)):
+        body = error_body("database_unavailable", "the database is unavailable; retry shortly", None)
+        return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_SOON})
+    if isinstance(exc.orig, psycopg.errors.DataError):
+        log.warning("database refused a value on %s: %s", request.url.path, exc.orig)
+        return JSONResponse(error_body("invalid_parameter", "a value is out of range or malformed", None),
+                            status_code=422)
+    return await _on_unexpected_error(request, exc)
+
+
+async def _on_pool_timeout(_: Request, __: PoolTimeout) -> JSONResponse:
+    body = error_body("overloaded", "the service is busy; retry shortly", None)
+    return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_SOON})
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this path (Starlette's own 405 names one route's only)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE and getattr(route, "methods", None) and getattr(route, "path", None) != "/":
+            methods |= route.methods
+    return sorted(methods)
+
+
+async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        body = error_body("not_found", f"nothing at {request.url.path}", None)
+    elif exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "GET, HEAD")
+        body = error_body("method_not_allowed", f"{request.method} is not allowed here", None)
+    else:
+        body = error_body(f"http_{exc.status_code}", str(exc.detail), None)
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+
+async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # The traceback goes to the log (ServerErrorMiddleware re-raises after answering); the client
+    # gets the one error body and the request id to quote, never the exception's text.
+    request_id = request.headers.get("x-request-id", "")
+    body = error_body("internal_error", "unexpected error; it has been logged", None)
+    return JSONResponse(body, status_code=500, headers={"X-Request-ID": request_id} if request_id else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -173,3 +233,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidOpeningHours, _on_invalid_hours)  # type: ignore[arg-type]
     app.add_exception_handler(RoutingError, _on_routing_error)  # type: ignore[arg-type]
     app.add_exception_handler(DBAPIError, _on_database_error)  # type: ignore[arg-type]
+    app.add_exception_handler(PoolTimeout, _on_pool_timeout)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _on_http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _on_unexpected_error)

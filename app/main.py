@@ -8,11 +8,13 @@ from fastapi.staticfiles import StaticFiles
 from app import pages
 from app.catalogue import routes as catalogue
 from app.coverage import routes as coverage
-from app.db import make_engine, make_sessionmaker
+from app.db import libpq_url, make_engine, make_sessionmaker
 from app.editing import routes as editing
 from app.errors import install_error_handlers
 from app.ops import routes as ops
 from app.ops.middleware import configure_logging, install_middleware
+from app.ops.ratelimit import RateLimiter
+from app.ops.secrets import with_development_secrets
 from app.routing import routes as routing
 from app.routing.network import NetworkState
 from app.settings import Settings
@@ -23,11 +25,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
-        app.state.settings = settings
+        # One connection per admitted request (app/ops/admission.py): none waits for another's.
+        engine = make_engine(settings.database_url, pool_size=settings.max_active_requests,
+                             pool_timeout=settings.pool_timeout_seconds,
+                             statement_timeout_s=settings.statement_timeout_seconds)
+        app.state.settings = with_development_secrets(settings)
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.network = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url)
+        app.state.rate_limiter = RateLimiter(libpq_url(settings.database_url))
         yield
+        await app.state.rate_limiter.close()
         engine.dispose()
 
     app = FastAPI(

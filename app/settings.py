@@ -1,4 +1,5 @@
 """Service settings, read from the environment (prefix SERVICEMAP_, plus plain DATABASE_URL)."""
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 
@@ -35,11 +36,25 @@ class Settings(BaseSettings):
     tile_attribution: str = "© OpenStreetMap contributors"
     # "gcj02" for Chinese tile servers (e.g. Amap): the map then shifts our WGS84 data to match.
     tile_crs: str = "wgs84"
-    # Salt for hashing client addresses of rider reports (so no address is stored). A secret.
+    # Salt for hashing client addresses of rider reports (so no address is stored). A secret; in
+    # development a random one is made once and kept in secrets_dir (app/ops/secrets.py).
     report_salt: str = PLACEHOLDER_SECRET
+    secrets_dir: Path = Path("var/secrets")
     reports_per_client_per_hour: int = 10
-    # Public API requests per client per minute (in-process limiter; one per worker).
+    # API requests per client per minute, counted in PostgreSQL across all workers and instances.
     rate_limit_per_minute: int = 600
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; nobody else's is.
+    trusted_proxies: list[str] = []
+    # Admission control per worker (app/ops/admission.py): requests running at once (each holds a
+    # thread and a database connection), how many may wait, and the longest wait before a 503.
+    max_active_requests: int = 12
+    max_waiting_requests: int = 400
+    max_wait_seconds: float = 5.0
+    # No request waits longer than this for a database connection (then 503), and no statement of
+    # the web service runs longer than statement_timeout_seconds (commands have no limit).
+    pool_timeout_seconds: float = 2.0
+    statement_timeout_seconds: float = 30.0
+    max_body_bytes: int = 5_000_000
     # Isochrones an anonymous coverage request may route; beyond it an editor or admin token (or
     # `servicemap coverage`) computes the layer once, and the public then reads the stored result.
     public_coverage_route_budget: int = 50
@@ -53,6 +68,13 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix):]
         return url
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def proxies_are_networks(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            ipaddress.ip_network(proxy, strict=False)  # ValueError names the bad entry
+        return proxies
 
     @field_validator("tile_crs")
     @classmethod

@@ -4,7 +4,7 @@ set -euo pipefail
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$PROJECT_DIR/.venv"
-LOCAL_DIR="$PROJECT_DIR/.local"
+LOCAL_DIR="${SERVICEMAP_LOCAL_DIR:-$PROJECT_DIR/.local}"
 
 log() { printf '\033[1m[servicemap]\033[0m %s\n' "$*" >&2; }
 
@@ -71,11 +71,12 @@ pg_run() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Where a local cluster lives. As root, postgres must be able to reach it; e.g. a clone under /root
+# keeps its clusters under /var/tmp instead.
 cluster_dir() {
-  local dir="$LOCAL_DIR/pg"
+  local name="$1" dir="$LOCAL_DIR/$1"
   if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$PROJECT_DIR" 2>/dev/null; then
-    # e.g. a clone under /root: keep the cluster where the postgres user can reach it.
-    dir="/var/tmp/servicemap-pg-$(printf '%s' "$PROJECT_DIR" | md5sum | cut -c1-12)"
+    dir="/var/tmp/servicemap-$name-$(printf '%s' "$PROJECT_DIR" | md5sum | cut -c1-12)"
   fi
   echo "$dir"
 }
@@ -94,36 +95,93 @@ cluster_port() {
   echo "$port"
 }
 
+# A secret generated once and kept in .local/secrets, readable only by the project's user.
+project_secret() {
+  local file="$LOCAL_DIR/secrets/$1"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$LOCAL_DIR"
+    (umask 077; mkdir -p "$LOCAL_DIR/secrets"; chmod 700 "$LOCAL_DIR/secrets"
+     od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "$file.tmp" && mv "$file.tmp" "$file")
+  fi
+  cat "$file"
+}
+
+# Runs a client tool as the cluster owner with the superuser's password (never on the command line).
+pg_admin() {
+  local password="$1"; shift
+  pg_run env PGPASSWORD="$password" "$@"
+}
+
+# Only this project may connect: scram-sha-256 passwords on loopback, and the Unix socket in the
+# data directory, which only the cluster owner can enter. A cluster made by an earlier version with
+# trust authentication is given the password and closed the same way, its data kept.
+write_hba() {
+  local data="$1"
+  printf '%s\n' "# servicemap: password authentication only (scripts/lib.sh)" \
+    "local all all scram-sha-256" "host all all 127.0.0.1/32 scram-sha-256" "host all all ::1/128 scram-sha-256" |
+    pg_run tee "$data/pg_hba.conf" >/dev/null
+}
+
+create_cluster() {
+  local data="$1" password="$2"
+  log "creating local PostgreSQL cluster in $data"
+  mkdir -p "$data"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
+  chmod 700 "$data"
+  local pwfile; pwfile="$(pg_run mktemp)"  # private to the cluster owner, gone after initdb
+  printf '%s\n' "$password" | pg_run tee "$pwfile" >/dev/null
+  pg_run "$PG_BIN/initdb" -D "$data" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 \
+    --locale=C.UTF-8 >/dev/null
+  pg_run rm -f "$pwfile"
+  pg_run mkdir -p "$data/socket"
+  write_hba "$data"
+}
+
+close_trust_cluster() {
+  local data="$1" password="$2" port="$3"
+  grep -qE '^[^#]*\btrust\b' "$data/pg_hba.conf" 2>/dev/null || return 0
+  log "closing $data to other users: password authentication instead of trust"
+  pg_run "$PG_BIN/psql" -h "$data/socket" -p "$port" -U postgres -qtAc \
+    "ALTER USER postgres PASSWORD '$password'" >/dev/null
+  write_hba "$data"
+  pg_run "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null
+}
+
 # Starts (creating if needed) a PostgreSQL+PostGIS cluster owned by this project and exports
-# DATABASE_URL for database "$1". Leaves DATABASE_URL alone when the caller set it.
+# DATABASE_URL for database "$1". "$2" is "serve" (durable: fsync on, PostgreSQL's defaults) or
+# "test" (a throw-away cluster of its own that runs with fsync=off: a crash may lose it, and the
+# suite recreates its schema anyway). Leaves DATABASE_URL alone when the caller set it.
 ensure_database() {
-  local dbname="$1"
+  local dbname="$1" purpose="${2:-serve}"
   ensure_postgis
   if [ -n "${DATABASE_URL:-}" ]; then
     log "using DATABASE_URL from the environment"
     return 0
   fi
-  local data; data="$(cluster_dir)"
-  local sock="$data/socket"
+  local name="pg" options="-c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700"
+  if [ "$purpose" = test ]; then name="pg-test"; options="$options -c fsync=off"; fi
+  local data; data="$(cluster_dir "$name")"
+  local password; password="$(project_secret "$name.password")"
   local port
-  if [ ! -f "$data/PG_VERSION" ]; then
-    log "creating local PostgreSQL cluster in $data"
-    mkdir -p "$data"
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
-    pg_run "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    pg_run mkdir -p "$sock"
-  fi
+  [ -f "$data/PG_VERSION" ] || create_cluster "$data" "$password"
   if pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     port="$(sed -n 4p "$data/postmaster.pid")"  # the port the running server listens on
   else
     port="$(cluster_port "$data")"
-    log "starting local PostgreSQL on 127.0.0.1:$port"
-    pg_run "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w \
-      -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    log "starting local PostgreSQL ($purpose) on 127.0.0.1:$port"
+    pg_run "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -o "-p $port -k $data/socket $options" start >/dev/null
   fi
-  if ! pg_run "$PG_BIN/psql" -h "$sock" -p "$port" -U postgres -tAc \
+  close_trust_cluster "$data" "$password" "$port"
+  if [ "$purpose" = serve ] && [ "$(pg_admin "$password" "$PG_BIN/psql" -h "$data/socket" -p "$port" -U postgres \
+      -tAc 'show fsync')" != on ]; then
+    log "restarting local PostgreSQL with fsync on (an earlier version ran it without)"
+    pg_run "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -o "-p $port -k $data/socket $options" restart >/dev/null
+  fi
+  if ! pg_admin "$password" "$PG_BIN/psql" -h "$data/socket" -p "$port" -U postgres -tAc \
       "select 1 from pg_database where datname='$dbname'" | grep -q 1; then
-    pg_run "$PG_BIN/createdb" -h "$sock" -p "$port" -U postgres "$dbname"
+    pg_admin "$password" "$PG_BIN/createdb" -h "$data/socket" -p "$port" -U postgres "$dbname"
   fi
-  export DATABASE_URL="postgresql://postgres@127.0.0.1:$port/$dbname"
+  export DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$port/$dbname"
+  # For the fault tests, which restart this cluster's postmaster for real.
+  export SERVICEMAP_LOCAL_PGDATA="$data" SERVICEMAP_PG_BIN="$PG_BIN"
 }

@@ -1,20 +1,22 @@
-"""HTTP middleware: structured request logs, security headers, and a public rate limit."""
+"""HTTP middleware: who the client is, the shared rate limit, input that never reaches a handler,
+security headers and one log line per request. Plain ASGI rather than BaseHTTPMiddleware: no extra
+task and stream per request, which showed up as milliseconds on every isochrone (bench/routing.py)."""
 import ipaddress
 import json
 import logging
 import math
 import time
 import uuid
-from collections import OrderedDict
+from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import error_body
+from app.errors import PayloadTooLarge, error_body, json_response_bytes
+from app.ops.admission import AdmissionControl
 from app.settings import Settings
 
 log = logging.getLogger("servicemap.request")
@@ -24,6 +26,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "geolocation=(self), camera=(), microphone=()",
 }
+RATE_PERIOD_S = 60.0
+UNLIMITED_PATHS = ("/healthz", "/readyz")
 
 
 class JsonFormatter(logging.Formatter):
@@ -46,52 +50,73 @@ def configure_logging(*, as_json: bool, level: str = "INFO") -> None:
     root.propagate = False
 
 
-class TokenBuckets:
-    """Requests per client per minute, refilled continuously; in-process (one limiter per worker)."""
+class ClientAddress:
+    """The client's address: the peer's, unless the peer is a trusted proxy; then the nearest address
+    in X-Forwarded-For that is not itself a trusted proxy. A header from anyone else is ignored, so a
+    client cannot choose its own identity (uvicorn's own proxy handling is switched off)."""
 
-    def __init__(self, per_minute: int, *, max_clients: int = 50_000) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+    def __init__(self, trusted: list[str]) -> None:
+        self.trusted = [ipaddress.ip_network(entry, strict=False) for entry in trusted]
 
-    def take(self, client: str, now: float) -> float:
-        """0 if allowed, else the seconds until a request would be."""
-        key = client_key(client)
-        tokens, last = self._buckets.pop(key, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        allowed = tokens >= 1
-        self._buckets[key] = (tokens - 1 if allowed else tokens, now)  # most recent last
-        if len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)  # bounded memory: forget the longest-idle client
-        return 0.0 if allowed else (1 - tokens) / self.rate
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+    def of(self, scope: Scope) -> str:
+        peer = scope["client"][0] if scope.get("client") else "unknown"
+        if not self.trusted or not self._is_trusted(peer):
+            return peer
+        forwarded = Headers(scope=scope).get("x-forwarded-for", "")
+        for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+            if not self._is_trusted(hop):
+                return hop if _is_address(hop) else peer
+        return peer
 
 
-def client_key(address: str) -> str:
-    """IPv6 clients by /64 (one subscriber gets a whole /64), IPv4 by address."""
+def _is_address(text: str) -> bool:
     try:
-        ip = ipaddress.ip_address(address)
+        ipaddress.ip_address(text)
     except ValueError:
-        return address
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else address
+        return False
+    return True
+
+
+def control_character_field(scope: Scope) -> str | None:
+    """The first query parameter (or the path) holding a control character: PostgreSQL cannot store
+    NUL, and no field of ours means anything with the others, so they stop here with a 422."""
+    if _has_control(scope["path"]):
+        return "path"
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
+        if _has_control(name) or _has_control(value):
+            return name if not _has_control(name) else "query"
+    return None
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 32 and ch not in "\t\n\r" or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F
+               for ch in text)
 
 
 class ServiceMiddleware:
-    """Rate limit, security headers, request id and a log line per request.
-
-    Plain ASGI rather than BaseHTTPMiddleware: no extra task and stream per request, which
-    showed up as milliseconds on every isochrone (bench/routing.py)."""
+    """Client address, input screening, the rate limit, security headers, request id and a log line."""
 
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
-        self.buckets = TokenBuckets(settings.rate_limit_per_minute)
+        self.settings = settings
+        self.client_address = ClientAddress(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), [500]
-        request_id = Headers(scope=scope).get("x-request-id") or uuid.uuid4().hex
+        request_id = _request_id(Headers(scope=scope).get("x-request-id"))
+        client = self.client_address.of(scope)
+        scope["client"] = (client, scope["client"][1] if scope.get("client") else 0)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -100,22 +125,60 @@ class ServiceMiddleware:
             await send(message)
 
         try:
-            limited = self._limited(scope)
-            await (limited or self.app)(scope, receive, send_with_headers)
+            refusal = await self._refusal(scope, client)
+            if refusal is not None:
+                await _answer(send_with_headers, *refusal)
+            else:
+                await self.app(scope, self._bounded(receive), send_with_headers)
         finally:
             log.info("request", extra={"fields": {
                 "request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status[0],
                 "ms": round((time.perf_counter() - started) * 1000, 1)}})
 
-    def _limited(self, scope: Scope) -> Response | None:
-        if not scope["path"].startswith("/api/"):
+    async def _refusal(self, scope: Scope, client: str) -> tuple[int, dict, dict[str, str]] | None:
+        field = control_character_field(scope)
+        if field is not None:
+            return 422, error_body("invalid_parameter", f"{field}: control characters are not allowed", field), {}
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.settings.max_body_bytes:
+            body = error_body("payload_too_large", f"the body may be at most {self.settings.max_body_bytes} bytes",
+                              "body")
+            return 413, body, {}
+        if not scope["path"].startswith("/api/") or scope["path"] in UNLIMITED_PATHS:
             return None
-        client = scope.get("client")
-        wait = self.buckets.take(client[0] if client else "unknown", time.monotonic())
+        limiter = scope["app"].state.rate_limiter
+        wait = await limiter.take("api", client, limit=self.settings.rate_limit_per_minute, period_s=RATE_PERIOD_S)
         if not wait:
             return None
         body = error_body("too_many_requests", "rate limit exceeded; slow down", None)
-        return JSONResponse(body, status_code=429, headers={"Retry-After": str(math.ceil(wait))})
+        return 429, body, {"Retry-After": str(max(1, math.ceil(wait)))}
+
+    def _bounded(self, receive: Receive) -> Receive:
+        """A body sent without Content-Length still stops at max_body_bytes (the rest is not read)."""
+        limit, seen = self.settings.max_body_bytes, [0]
+
+        async def receive_bounded() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                seen[0] += len(message.get("body", b""))
+                if seen[0] > limit:
+                    raise PayloadTooLarge(f"the body may be at most {limit} bytes", field="body")
+            return message
+
+        return receive_bounded
+
+
+def _request_id(given: str | None) -> str:
+    # A caller's id is echoed only if it is a plain token: it goes into headers and logs.
+    if given and len(given) <= 64 and all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in given):
+        return given
+    return uuid.uuid4().hex
+
+
+async def _answer(send: Send, status: int, body: dict, headers: dict[str, str]) -> None:
+    raw = [(b"content-type", b"application/json")] + [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": json_response_bytes(body)})
 
 
 def _secure(headers: MutableHeaders, request_id: str) -> None:
@@ -127,8 +190,12 @@ def _secure(headers: MutableHeaders, request_id: str) -> None:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
+    # Outermost last: CORS, then the service middleware (client, limits, headers, log), then
+    # admission control, then gzip next to the app.
     # Riders are on slow mobile networks: compress JSON, GeoJSON and the page's own files.
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)  # ~level 9 size, far less CPU
+    app.add_middleware(AdmissionControl, max_active=settings.max_active_requests,
+                       max_waiting=settings.max_waiting_requests, max_wait_s=settings.max_wait_seconds)
     app.add_middleware(ServiceMiddleware, settings=settings)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],

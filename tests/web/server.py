@@ -36,7 +36,7 @@ def start_server(settings: Settings, *, host: str = "127.0.0.1") -> LiveServer:
     port = free_port(host)
     # No websockets (the app has none) and no access log: quiet, and nothing deprecated imported.
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning", ws="none",
-                            access_log=False, lifespan="on")
+                            access_log=False, lifespan="on", proxy_headers=False, server_header=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="servicemap-live-server", daemon=True)
     thread.start()
