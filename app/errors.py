@@ -5,6 +5,7 @@ Domain code raises these (or the geo/ errors mapped below); it never raises HTTP
 """
 import json
 import logging
+import re
 
 import psycopg
 from fastapi import FastAPI, Request
@@ -14,7 +15,6 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
 from geo.coords import InvalidCoordinate
 from geo.hours import InvalidOpeningHours
@@ -197,13 +197,28 @@ async def _on_pool_timeout(_: Request, __: PoolTimeout) -> JSONResponse:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route answers at this path (Starlette's own 405 names one route's only)."""
+    """Every method the API answers at this path, from the OpenAPI paths (Starlette's own 405 names
+    only the methods of the one route it happened to match)."""
+    table = getattr(request.app.state, "path_methods", None)
+    if table is None:
+        table = request.app.state.path_methods = _path_methods(request.app.openapi()["paths"])
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match is not Match.NONE and getattr(route, "methods", None) and getattr(route, "path", None) != "/":
-            methods |= route.methods
+    for pattern, path_methods in table:
+        if pattern.fullmatch(request.url.path):
+            methods |= path_methods
     return sorted(methods)
+
+
+def _path_methods(paths: dict[str, dict]) -> list[tuple[re.Pattern[str], set[str]]]:
+    table = []
+    for template, operations in paths.items():
+        pattern = re.compile(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)))
+        methods = {method.upper() for method in operations if method in _HTTP_METHODS}
+        table.append((pattern, methods))
+    return table
+
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
 async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:

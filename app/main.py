@@ -2,7 +2,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import pages
@@ -11,6 +11,7 @@ from app.coverage import routes as coverage
 from app.db import libpq_url, make_engine, make_sessionmaker
 from app.editing import routes as editing
 from app.errors import install_error_handlers
+from app.http import screen_json_body
 from app.ops import routes as ops
 from app.ops.middleware import configure_logging, install_middleware
 from app.ops.ratelimit import RateLimiter
@@ -42,12 +43,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Kunming Party–mass service centres and rider rest stations",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(screen_json_body)],
     )
     configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)
     install_middleware(app, settings)
     for router in (ops.router, catalogue.router, catalogue.districts_router, routing.router, coverage.router,
-                   editing.router, editing.reports_router, pages.router):
+                   editing.router, editing.reports_router, pages.router, ops.fallback_router):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=pages.WEB_DIR, html=True), name="web")
     return app

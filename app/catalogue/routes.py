@@ -8,7 +8,7 @@ from app.catalogue.schemas import CENTRE_ID_PATTERN, CentreCollection, CentreFea
 from app.catalogue.service import centre_by_id, district_table, search_centres
 from app.db import SessionDep
 from app.editing.service import etag
-from app.http import GeoJSONResponse
+from app.http import GeoJSONResponse, Offset
 from app.routing.nearest import find_nearest
 from geo.modes import TravelMode
 
@@ -19,7 +19,7 @@ districts_router = APIRouter(prefix="/api/districts", tags=["districts"])
 @router.get("", response_model=CentreCollection, response_class=GeoJSONResponse)
 def list_centres(
     session: SessionDep, where: FilterDep, open_now: OpenNow = False, open_at: OpenAt = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Offset = 0,
 ) -> dict:
     only_open = open_now or open_at is not None
     return search_centres(session, where=where, open_at=open_at, only_open=only_open, limit=limit, offset=offset)

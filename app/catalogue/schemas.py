@@ -10,10 +10,14 @@ from geo.amenities import Amenity, Kind, Level, LocationPrecision, Status
 CENTRE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
 def check_moment(moment: datetime) -> datetime:
-    # Far years overflow date arithmetic (arrival times, time zones) and mean a typo anyway.
-    if not 1900 <= moment.year <= 2200:
-        raise ValueError("must be a moment between the years 1900 and 2200")
+    # Opening hours and the holiday calendar mean nothing for far years, far years overflow date
+    # arithmetic (arrival times), and before 1901 Asia/Shanghai is local mean time (+08:05:43).
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"must be a moment between the years {FIRST_YEAR} and {LAST_YEAR}")
     return moment
 
 

@@ -12,7 +12,7 @@ from app.coverage.service import CoverageQuery, Layer, prepare
 from app.coverage.siting import Site, suggest
 from app.db import SessionDep
 from app.editing.auth import OptionalActorDep
-from app.http import GeoJSONResponse
+from app.http import GeoJSONResponse, Offset
 from geo.amenities import Amenity, Kind
 from geo.coords import parse_bbox
 from geo.coverage import DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION
@@ -75,7 +75,7 @@ def coverage_gaps(session: SessionDep, layer: LayerDep,
 def coverage_cells(session: SessionDep, layer: LayerDep,
                    bbox: Annotated[str | None, Query(description="west,south,east,north (WGS84)")] = None,
                    limit: Annotated[int, Query(ge=1, le=50_000)] = 10_000,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+                   offset: Offset = 0) -> dict:
     """H3 cells with demand and the time band of the nearest counted centre (null: beyond the budget)."""
     return cells_geojson(session, layer, bbox=parse_bbox(bbox) if bbox else None, limit=limit, offset=offset)
 

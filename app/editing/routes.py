@@ -12,7 +12,7 @@ from app.editing.reports import client_hash, confirm_report, recent_reports, sub
 from app.editing.schemas import AuditEntryOut, ReportIn, ReportOut
 from app.editing.service import create_centre, delete_centre, etag, restore_centre, update_centre
 from app.editing.users import audit_entries
-from app.http import GeoJSONResponse
+from app.http import GeoJSONResponse, Offset
 from geo.coords import CoordinateSystem
 
 router = APIRouter(prefix="/api", tags=["editing"])
@@ -58,7 +58,7 @@ def restore(session: SessionDep, actor: ActorDep, centre_id: CentreId, response:
 @router.get("/audit", response_model=list[AuditEntryOut])
 def audit(session: SessionDep, _: AdminDep,
           centre_id: Annotated[str | None, Query(pattern=CENTRE_ID_PATTERN)] = None,
-          limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+          limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0) -> list[dict]:
     return audit_entries(session, centre_id=centre_id, limit=limit, offset=offset)
 
 

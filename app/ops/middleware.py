@@ -16,6 +16,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PayloadTooLarge, error_body, json_response_bytes
+from app.http import has_control_characters
 from app.ops.admission import AdmissionControl
 from app.settings import Settings
 
@@ -87,18 +88,13 @@ def _is_address(text: str) -> bool:
 def control_character_field(scope: Scope) -> str | None:
     """The first query parameter (or the path) holding a control character: PostgreSQL cannot store
     NUL, and no field of ours means anything with the others, so they stop here with a 422."""
-    if _has_control(scope["path"]):
+    if has_control_characters(scope["path"]):
         return "path"
     query = scope.get("query_string", b"").decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
-        if _has_control(name) or _has_control(value):
-            return name if not _has_control(name) else "query"
+        if has_control_characters(name) or has_control_characters(value):
+            return name if not has_control_characters(name) else "query"
     return None
-
-
-def _has_control(text: str) -> bool:
-    return any(ord(ch) < 32 and ch not in "\t\n\r" or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F
-               for ch in text)
 
 
 class ServiceMiddleware:

@@ -10,6 +10,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from app.routing.repository import latest_network_build
 from geo.modes import TravelMode
 from geo.network import MANIFEST_NAME
 from geo.routing import DEFAULT_MIN_HOLE_M2, ISOCHRONE_OPTIONS, HttpRouter, NoNetworkError, Router, RoutingEngine
@@ -26,6 +29,19 @@ class ActiveNetwork:
     # Identifies the network *and* our routing options: cached isochrones are valid only for it.
     key: str
     manifest: dict | None
+
+
+PRIVATE_DETAILS = ("tile_dir", "tile_extract")  # server paths: nobody's business
+
+
+def public_details(details: dict | None) -> dict | None:
+    """A build's manifest as the public may see it: no server paths, the source by file name only."""
+    if details is None:
+        return None
+    shown = {k: v for k, v in details.items() if k not in PRIVATE_DETAILS}
+    if shown.get("source"):
+        shown["source"] = Path(str(shown["source"])).name
+    return shown
 
 
 def routing_options_digest() -> str:
@@ -82,3 +98,13 @@ class NetworkState:
                 key = hashlib.sha256((url + routing_options_digest()).encode()).hexdigest()[:32]
                 self._active = ActiveNetwork(HttpRouter(url), key, None)
         return self._active
+
+
+def network_status(session: Session, network: NetworkState) -> dict:
+    """The network in service and the last import recorded, without server paths."""
+    available = network.available()
+    last_import = latest_network_build(session)
+    if last_import is not None:
+        last_import = {**last_import, "details": public_details(last_import["details"])}
+    return {"available": available, "manifest": public_details(network.current().manifest) if available else None,
+            "last_import": last_import}

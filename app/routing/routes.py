@@ -8,7 +8,7 @@ from app.db import SessionDep
 from app.errors import InvalidParameter
 from app.http import GeoJSONResponse
 from app.routing.isochrones import centre_isochrones, parse_minutes, point_isochrones
-from app.routing.repository import latest_network_build
+from app.routing.network import network_status
 from app.routing.schemas import NetworkStatus
 from geo.modes import TravelMode
 
@@ -44,9 +44,6 @@ def isochrones(
 
 
 @router.get("/network", response_model=NetworkStatus)
-def network_status(request: Request, session: SessionDep) -> dict:
+def network(request: Request, session: SessionDep) -> dict:
     """The road network in service, if any, and the last import recorded."""
-    network = request.app.state.network
-    available = network.available()
-    return {"available": available, "manifest": network.current().manifest if available else None,
-            "last_import": latest_network_build(session)}
+    return network_status(session, request.app.state.network)
