@@ -113,10 +113,14 @@ STATUS_DESCRIPTIONS = {
 }
 
 
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+
+
 def responses(*statuses: int) -> dict[int | str, dict]:
-    """OpenAPI entries for the error statuses an operation can return, each with the one error body.
-    Use as ``@router.get(..., responses=responses(404, 409))``."""
-    return {status: {"model": ErrorBody, "description": STATUS_DESCRIPTIONS[status]} for status in statuses}
+    """OpenAPI entries for the error statuses an operation can return, each with the one error body
+    as application/json (also on GeoJSON routes: errors are plain JSON). app/ops/openapi.py puts
+    ErrorBody into the document. Use as ``@router.get(..., responses=responses(404, 409))``."""
+    return {status: {"description": STATUS_DESCRIPTIONS[status], "content": ERROR_CONTENT} for status in statuses}
 
 
 def error_body(code: str, message: str, field: str | None, **extra: object) -> dict[str, object]:
@@ -149,6 +153,9 @@ async def _on_service_error(_: Request, exc: ServiceMapError) -> JSONResponse:
 async def _on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    if first.get("type") == "missing" and tuple(first.get("loc", ())) == ("header", "if-match"):
+        message = "changes need If-Match with the centre's ETag (from GET)"
+        return JSONResponse(error_body("precondition_required", message, "If-Match"), status_code=428)
     field = _field_of(tuple(first.get("loc", ())))
     details = [{"field": _field_of(tuple(e.get("loc", ()))), "message": e.get("msg")} for e in errors]
     body = error_body("invalid_parameter", f"{field}: {first.get('msg')}", field, details=details)
@@ -188,7 +195,7 @@ async def _on_database_error(request: Request, exc: DBAPIError) -> JSONResponse:
         log.warning("database refused a value on %s: %s", request.url.path, exc.orig)
         return JSONResponse(error_body("invalid_parameter", "a value is out of range or malformed", None),
                             status_code=422)
-    return await _on_unexpected_error(request, exc)
+    raise exc  # a bug: app/ops/middleware.py logs it and answers 500
 
 
 async def _on_pool_timeout(_: Request, __: PoolTimeout) -> JSONResponse:
@@ -198,23 +205,23 @@ async def _on_pool_timeout(_: Request, __: PoolTimeout) -> JSONResponse:
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method the API answers at this path, from the OpenAPI paths (Starlette's own 405 names
-    only the methods of the one route it happened to match)."""
+    only the methods of the one route it happened to match). A literal path (/api/centres/nearest)
+    is not also an instance of a template beside it (/api/centres/{centre_id})."""
     table = getattr(request.app.state, "path_methods", None)
     if table is None:
         table = request.app.state.path_methods = _path_methods(request.app.openapi()["paths"])
-    methods: set[str] = set()
-    for pattern, path_methods in table:
-        if pattern.fullmatch(request.url.path):
-            methods |= path_methods
-    return sorted(methods)
+    matching = [(parameters, methods) for pattern, parameters, methods in table
+                if pattern.fullmatch(request.url.path)]
+    fewest = min((parameters for parameters, _ in matching), default=0)
+    return sorted({m for parameters, methods in matching if parameters == fewest for m in methods})
 
 
-def _path_methods(paths: dict[str, dict]) -> list[tuple[re.Pattern[str], set[str]]]:
+def _path_methods(paths: dict[str, dict]) -> list[tuple[re.Pattern[str], int, set[str]]]:
     table = []
     for template, operations in paths.items():
         pattern = re.compile(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)))
         methods = {method.upper() for method in operations if method in _HTTP_METHODS}
-        table.append((pattern, methods))
+        table.append((pattern, template.count("{"), methods))
     return table
 
 
@@ -225,20 +232,14 @@ async def _on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
     headers = dict(exc.headers or {})
     if exc.status_code == 404:
         body = error_body("not_found", f"nothing at {request.url.path}", None)
+    elif exc.status_code == 400:  # FastAPI's "error parsing the body": one vocabulary for bad input
+        return JSONResponse(error_body("invalid_parameter", f"body: {exc.detail}", "body"), status_code=422)
     elif exc.status_code == 405:
         headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "GET, HEAD")
         body = error_body("method_not_allowed", f"{request.method} is not allowed here", None)
     else:
         body = error_body(f"http_{exc.status_code}", str(exc.detail), None)
     return JSONResponse(body, status_code=exc.status_code, headers=headers)
-
-
-async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # The traceback goes to the log (ServerErrorMiddleware re-raises after answering); the client
-    # gets the one error body and the request id to quote, never the exception's text.
-    request_id = request.headers.get("x-request-id", "")
-    body = error_body("internal_error", "unexpected error; it has been logged", None)
-    return JSONResponse(body, status_code=500, headers={"X-Request-ID": request_id} if request_id else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -250,4 +251,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _on_database_error)  # type: ignore[arg-type]
     app.add_exception_handler(PoolTimeout, _on_pool_timeout)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _on_http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _on_unexpected_error)

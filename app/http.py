@@ -17,6 +17,10 @@ class GeoJSONResponse(JSONResponse):
     media_type = "application/geo+json"
 
 
+# What has_control_characters refuses, as a JSON Schema (ECMA-262) pattern for the OpenAPI document.
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$"
+
+
 def has_control_characters(text: str) -> bool:
     """NUL (which PostgreSQL cannot store), other C0 controls but tab and newlines, DEL, and lone
     UTF-16 surrogates (JSON can carry them; UTF-8 cannot)."""

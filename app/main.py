@@ -14,6 +14,7 @@ from app.errors import install_error_handlers
 from app.http import screen_json_body
 from app.ops import routes as ops
 from app.ops.middleware import configure_logging, install_middleware
+from app.ops.openapi import install_openapi
 from app.ops.ratelimit import RateLimiter
 from app.ops.secrets import with_development_secrets
 from app.routing import routes as routing
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)
+    install_openapi(app)
     install_middleware(app, settings)
     for router in (ops.router, catalogue.router, catalogue.districts_router, routing.router, coverage.router,
                    editing.router, editing.reports_router, pages.router, ops.fallback_router):

@@ -4,10 +4,19 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.catalogue.params import FilterDep, OpenAt, OpenNow
-from app.catalogue.schemas import CENTRE_ID_PATTERN, CentreCollection, CentreFeature, DistrictSummary, NearestCollection
+from app.catalogue.schemas import (
+    CENTRE_ID_PATTERN,
+    CENTRE_LINKS,
+    ETAG_HEADER,
+    CentreCollection,
+    CentreFeature,
+    DistrictSummary,
+    NearestCollection,
+)
 from app.catalogue.service import centre_by_id, district_table, search_centres
 from app.db import SessionDep
 from app.editing.service import etag
+from app.errors import responses
 from app.http import GeoJSONResponse, Offset
 from app.routing.nearest import find_nearest
 from geo.modes import TravelMode
@@ -25,7 +34,7 @@ def list_centres(
     return search_centres(session, where=where, open_at=open_at, only_open=only_open, limit=limit, offset=offset)
 
 
-@router.get("/nearest", response_model=NearestCollection, response_class=GeoJSONResponse)
+@router.get("/nearest", response_model=NearestCollection, response_class=GeoJSONResponse, responses=responses(502))
 def nearest_centres(
     request: Request, session: SessionDep, where: FilterDep,
     lon: Annotated[float, Query(ge=-180, le=180, description="WGS84 longitude")],
@@ -44,7 +53,8 @@ def nearest_centres(
     )
 
 
-@router.get("/{centre_id}", response_model=CentreFeature, response_class=GeoJSONResponse)
+@router.get("/{centre_id}", response_model=CentreFeature, response_class=GeoJSONResponse, operation_id="getCentre",
+            responses={200: {"headers": ETAG_HEADER, "links": CENTRE_LINKS}, **responses(404)})
 def get_centre(
     session: SessionDep, centre_id: Annotated[str, Path(pattern=CENTRE_ID_PATTERN)], response: Response
 ) -> dict:

@@ -3,11 +3,22 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from geojson_pydantic import Feature, FeatureCollection, Point
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
+from app.http import has_control_characters
 from geo.amenities import Amenity, Kind, Level, LocationPrecision, Status
 
 CENTRE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
+ETAG_HEADER = {"ETag": {"description": "Version of the centre, for If-Match", "schema": {"type": "string"}}}
+# OpenAPI links: what a client (and schemathesis's stateful phase) can do next with a centre it holds.
+_THIS_CENTRE = {"centre_id": "$response.body#/id"}
+_THIS_VERSION = {**_THIS_CENTRE, "header.If-Match": "$response.header.ETag"}
+CENTRE_LINKS = {
+    "GetCentre": {"operationId": "getCentre", "parameters": _THIS_CENTRE},
+    "UpdateCentre": {"operationId": "updateCentre", "parameters": _THIS_VERSION},
+    "DeleteCentre": {"operationId": "deleteCentre", "parameters": _THIS_VERSION},
+    "ReportOnCentre": {"operationId": "reportOnCentre", "parameters": _THIS_CENTRE},
+}
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -84,7 +95,19 @@ class DistrictSummary(BaseModel):
     rider_stations: int
 
 
-class CentreIn(BaseModel):
+class PlainText(BaseModel):
+    """Text fields hold no control characters (PostgreSQL cannot store NUL; none means anything here),
+    whether they come through the API or an import file."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_control_characters(cls, value: object) -> object:
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValueError("control characters are not allowed")
+        return value
+
+
+class CentreIn(PlainText):
     """One catalogue record as imported or edited (coordinates already in WGS84)."""
 
     model_config = {"extra": "forbid", "use_enum_values": True}
@@ -112,7 +135,7 @@ class CentreIn(BaseModel):
     lat: float = Field(ge=-90, le=90)
 
 
-class CentreUpdate(BaseModel):
+class CentreUpdate(PlainText):
     """A partial change: only the fields given are changed (null clears an optional field)."""
 
     model_config = {"extra": "forbid", "use_enum_values": True}

@@ -11,7 +11,8 @@ from app.coverage.schemas import CoverageFigures, DemandSourceOut, SitingRequest
 from app.coverage.service import CoverageQuery, Layer, prepare
 from app.coverage.siting import Site, suggest
 from app.db import SessionDep
-from app.editing.auth import OptionalActorDep
+from app.editing.auth import OPTIONAL_AUTH, OptionalActorDep
+from app.errors import responses
 from app.http import GeoJSONResponse, Offset
 from geo.amenities import Amenity, Kind
 from geo.coords import parse_bbox
@@ -19,6 +20,8 @@ from geo.coverage import DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION
 from geo.modes import TravelMode
 
 router = APIRouter(prefix="/api/coverage", tags=["coverage"])
+# Public, but a token lifts the routing budget: the token is optional, an unknown one still a 401.
+COVERAGE_DOCS: dict = {"responses": responses(403, 502), "openapi_extra": OPTIONAL_AUTH}
 
 
 def coverage_query(
@@ -50,7 +53,7 @@ def layer_for(request: Request, session: SessionDep, query: QueryDep, actor: Opt
 LayerDep = Annotated[Layer, Depends(layer_for)]
 
 
-@router.get("", response_model=CoverageFigures)
+@router.get("", response_model=CoverageFigures, **COVERAGE_DOCS)
 def coverage_figures(session: SessionDep, layer: LayerDep,
                      gaps: Annotated[int, Query(ge=0, le=20, description="Largest gaps listed per district")] = 5
                      ) -> dict:
@@ -58,20 +61,20 @@ def coverage_figures(session: SessionDep, layer: LayerDep,
     return figures(session, layer, gaps=gaps)
 
 
-@router.get("/union", response_class=GeoJSONResponse)
+@router.get("/union", response_class=GeoJSONResponse, **COVERAGE_DOCS)
 def coverage_union(session: SessionDep, layer: LayerDep) -> dict:
     """The area reached within the budget from any counted centre (one MultiPolygon)."""
     return union_geojson(session, layer)
 
 
-@router.get("/gaps", response_class=GeoJSONResponse)
+@router.get("/gaps", response_class=GeoJSONResponse, **COVERAGE_DOCS)
 def coverage_gaps(session: SessionDep, layer: LayerDep,
                   limit: Annotated[int, Query(ge=1, le=50, description="Gaps per district")] = 20) -> dict:
     """Uncovered parts of each district, largest first, with the demand inside them."""
     return gaps_geojson(session, layer, limit=limit)
 
 
-@router.get("/cells", response_class=GeoJSONResponse)
+@router.get("/cells", response_class=GeoJSONResponse, **COVERAGE_DOCS)
 def coverage_cells(session: SessionDep, layer: LayerDep,
                    bbox: Annotated[str | None, Query(description="west,south,east,north (WGS84)")] = None,
                    limit: Annotated[int, Query(ge=1, le=50_000)] = 10_000,
@@ -80,7 +83,7 @@ def coverage_cells(session: SessionDep, layer: LayerDep,
     return cells_geojson(session, layer, bbox=parse_bbox(bbox) if bbox else None, limit=limit, offset=offset)
 
 
-@router.post("/siting", response_model=SitingResult, response_class=GeoJSONResponse)
+@router.post("/siting", response_model=SitingResult, response_class=GeoJSONResponse, **COVERAGE_DOCS)
 def coverage_siting(request: Request, session: SessionDep, body: SitingRequest, actor: OptionalActorDep) -> dict:
     """Suggest up to k new locations covering the most uncovered demand (existing centres fixed).
     Without a token, candidates and new isochrones are capped (public_coverage_route_budget)."""

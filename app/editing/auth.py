@@ -18,6 +18,9 @@ from app.editing import users
 from app.errors import Forbidden, Unauthorized
 
 ROLES = ("editor", "admin")
+# OpenAPI for operations that anyone may call and a token only lifts limits of: no credentials, or a
+# bearer token (FastAPI adds the bearer alternative from the dependency; this adds "none").
+OPTIONAL_AUTH: dict = {"security": [{}]}
 bearer = HTTPBearer(auto_error=False, description="API token from `servicemap users add`")
 
 

@@ -1,7 +1,8 @@
 """Liveness and readiness for orchestrators and load balancers."""
 from fastapi import APIRouter, Request
-from starlette.exceptions import HTTPException
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from app.db import SessionDep
 from app.errors import NotFound, allowed_methods
@@ -19,7 +20,23 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+class HolidayCalendar(BaseModel):
+    first_year: int
+    last_year: int
+    covers_next_year: bool
+
+
+class Readiness(BaseModel):
+    ready: bool
+    database: str
+    schema_revision: str | None
+    schema_head: str | None
+    road_network: bool
+    holiday_calendar: HolidayCalendar
+
+
+@router.get("/readyz", response_model=Readiness,
+            responses={503: {"model": Readiness, "description": "Not ready (the body says why)"}})
 def readyz(request: Request, session: SessionDep) -> JSONResponse:
     """Ready to serve: the database answers and its schema is migrated to head."""
     checks = readiness(session, network=request.app.state.network)

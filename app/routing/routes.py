@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.catalogue.schemas import CENTRE_ID_PATTERN
 from app.db import SessionDep
-from app.errors import InvalidParameter
+from app.errors import InvalidParameter, responses
 from app.http import GeoJSONResponse
 from app.routing.isochrones import centre_isochrones, parse_minutes, point_isochrones
 from app.routing.network import network_status
@@ -16,7 +16,8 @@ router = APIRouter(prefix="/api", tags=["routing"])
 
 
 ISOCHRONE_RESPONSES = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}},
-                             "description": "FeatureCollection of MultiPolygons, largest first"}}
+                             "description": "FeatureCollection of MultiPolygons, largest first"},
+                        **responses(404, 502)}
 
 
 @router.get("/isochrones", response_class=GeoJSONResponse, responses=ISOCHRONE_RESPONSES)
