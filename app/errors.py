@@ -133,6 +133,8 @@ def json_response_bytes(body: dict[str, object]) -> bytes:
 
 
 def _field_of(loc: tuple[object, ...]) -> str:
+    if len(loc) == 2 and loc[0] == "header":  # ("header", "if-match") -> "If-Match", as HTTP writes it
+        return "-".join(part.capitalize() for part in str(loc[1]).split("-"))
     # ("query", "bbox") -> "bbox"; ("body", "features", 0, "id") -> "features.0.id"
     # List indices of repeated query parameters say nothing to the user: kind.0 -> kind.
     in_query = bool(loc) and loc[0] == "query"
