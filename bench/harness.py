@@ -2,16 +2,9 @@
 uvicorn server on loopback. Benchmark centres are random points inside the real district
 boundaries, named 基准测试点 N; they never enter the catalogue database."""
 import contextlib
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import sqlalchemy as sa
 from alembic import command
 from shapely.geometry import Point
@@ -24,8 +17,8 @@ from app.settings import Settings
 from geo.amenities import Amenity
 from geo.boundaries import load_kunming_districts
 from geo.coords import CoordinateSystem
+from tests.web.server import free_port, service_process  # noqa: F401  (the one way to start it)
 
-ROOT = Path(__file__).resolve().parent.parent
 HOURS = ["24/7", "Mo-Fr 09:00-17:00; PH off", "Mo-Su 08:00-22:00", "Mo-Sa 08:30-20:30"]
 
 
@@ -88,45 +81,8 @@ def populate(url: str, count: int) -> None:
     engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_service(database_url: str, **env: str) -> Iterator[str]:
-    """A real uvicorn process on loopback; yields its base URL and stops it afterwards."""
+    """A real server process on loopback; yields its base URL and stops it afterwards."""
     with service_process(database_url, **env) as (base, _pid):
         yield base
-
-
-@contextlib.contextmanager
-def service_process(database_url: str, *, log_path: Path | None = None, **env: str) -> Iterator[tuple[str, int]]:
-    """Like running_service, yielding (base URL, process id) for measuring the server itself.
-    With log_path the server's output (a JSON line per request) goes there, not to the terminal."""
-    port = free_port()
-    with open(log_path or os.devnull, "wb") if log_path else contextlib.nullcontext() as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env},
-            stdout=log, stderr=subprocess.STDOUT if log else None,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, process)
-            yield base, process.pid
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"service at {base} did not come up")

@@ -156,6 +156,7 @@ ensure_database() {
   ensure_postgis
   if [ -n "${DATABASE_URL:-}" ]; then
     log "using DATABASE_URL from the environment"
+    export SERVICEMAP_EXTERNAL_DATABASE=1
     return 0
   fi
   local name="pg" options="-c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700"
@@ -184,4 +185,11 @@ ensure_database() {
   export DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$port/$dbname"
   # For the fault tests, which restart this cluster's postmaster for real.
   export SERVICEMAP_LOCAL_PGDATA="$data" SERVICEMAP_PG_BIN="$PG_BIN"
+}
+
+# The local serve database's URL (with its password) in .env, readable only by this user, so that
+# `servicemap …` commands and benchmarks run from the project find it (pydantic-settings reads .env).
+remember_database_url() {
+  [ -n "${SERVICEMAP_EXTERNAL_DATABASE:-}" ] && return 0
+  (umask 077; printf 'DATABASE_URL=%s\n' "$DATABASE_URL" > "$PROJECT_DIR/.env")
 }

@@ -1,12 +1,16 @@
-"""Faults: the database dropping every connection (as in a restart) while the service runs, the
-database unreachable, and an import killed half way."""
+"""Faults: the database dropping every connection, the real postmaster restarted while the service
+reads and writes, the database unreachable, and an import killed half way."""
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+import httpx
+import pytest
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -14,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.main import create_app
 from app.settings import Settings
-from tests.builders import CUIHU_WUHUA, add_centres, as_feature, centre_record
+from tests.builders import CUIHU_WUHUA, add_centres, add_user, as_feature, centre_record
+from tests.web.server import start_server
 
 
 def drop_all_other_connections(engine: Engine) -> int:
@@ -64,3 +69,64 @@ def test_import_killed_half_way_leaves_the_catalogue_as_it_was(db: Session, data
     db.expire_all()
     rows = db.execute(text("SELECT id, name_zh FROM centres ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [("test-kept", "原有")]
+
+
+LOCAL_PGDATA = os.environ.get("SERVICEMAP_LOCAL_PGDATA")
+
+
+def restart_postmaster() -> None:
+    """pg_ctl restart of the suite's own cluster (fast shutdown: sessions are cut, as in a real restart)."""
+    pg_ctl = str(Path(os.environ.get("SERVICEMAP_PG_BIN", "/usr/lib/postgresql/15/bin")) / "pg_ctl")
+    # -l: the new postmaster must not inherit (and hold open) our captured output.
+    command = [pg_ctl, "-D", LOCAL_PGDATA, "-l", f"{LOCAL_PGDATA}/server.log", "restart", "-m", "fast", "-w"]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+
+@pytest.mark.skipif(not LOCAL_PGDATA, reason="an external DATABASE_URL: no postmaster of ours to restart")
+def test_service_rides_out_a_real_postmaster_restart(db: Session, database_url: str, tmp_path: Path) -> None:
+    add_centres(db, centre_record(id="test-restart", phone="0"))
+    admin = {"Authorization": f"Bearer {add_user(db, name='restart-admin', role='admin')}"}
+    started_before = db.execute(text("SELECT pg_postmaster_start_time()")).scalar_one()
+    db.close()
+    server = start_server(Settings(database_url=database_url, network_dir=tmp_path, rate_limit_per_minute=10**6))
+    seen: list[tuple[str, int]] = []
+    acknowledged: list[int] = []
+    stop = threading.Event()
+
+    def read_and_write() -> None:
+        with httpx.Client(base_url=server.base_url, timeout=15) as client:
+            phone = 0
+            while not stop.is_set():
+                seen.append(("read", client.get("/api/centres").status_code))
+                etag = client.get("/api/centres/test-restart").headers.get("etag")
+                if etag:
+                    phone += 1
+                    status = client.patch("/api/centres/test-restart", json={"phone": str(phone)},
+                                          headers={**admin, "If-Match": etag}).status_code
+                    seen.append(("write", status))
+                    if status == 200:
+                        acknowledged.append(phone)
+
+    worker = threading.Thread(target=read_and_write)
+    try:
+        worker.start()
+        time.sleep(1.0)
+        restart_postmaster()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and seen[-1][1] != 200:
+            time.sleep(0.2)
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+        server.stop()
+    assert db.execute(text("SELECT pg_postmaster_start_time()")).scalar_one() > started_before
+    statuses = {status for _, status in seen}
+    assert statuses <= {200, 503}, f"only 200s and 503s while the database restarts: {sorted(statuses)}"
+    assert seen[-1][1] == 200, "the service must be back within seconds"
+    assert acknowledged, "writes before the restart succeeded"
+    stored = db.execute(text("SELECT phone FROM centres WHERE id = 'test-restart'")).scalar_one()
+    assert int(stored) >= acknowledged[-1], "an acknowledged change must not be lost"
+

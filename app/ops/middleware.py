@@ -5,6 +5,7 @@ import ipaddress
 import json
 import logging
 import math
+import os
 import time
 import uuid
 from urllib.parse import parse_qsl
@@ -28,6 +29,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "geolocation=(self), camera=(), microphone=()",
 }
 RATE_PERIOD_S = 60.0
+WORKER = os.getpid()  # which worker process answered, in every request's log line
 UNLIMITED_PATHS = ("/healthz", "/readyz")
 
 
@@ -135,7 +137,8 @@ class ServiceMiddleware:
                 await _answer(send_with_headers, 500, body, {})
         finally:
             log.info("request", extra={"fields": {
-                "request_id": request_id, "method": scope["method"], "path": scope["path"], "status": status[0],
+                "request_id": request_id, "worker": WORKER, "method": scope["method"], "path": scope["path"],
+                "status": status[0],
                 "ms": round((time.perf_counter() - started) * 1000, 1)}})
 
     async def _refusal(self, scope: Scope, client: str) -> tuple[int, dict, dict[str, str]] | None:

@@ -1,15 +1,23 @@
-"""The real app served by uvicorn on a free loopback port, in a background thread."""
+"""The real app on a free loopback port: in a background thread (start_server), or as the production\nserver process that `servicemap serve` runs, with its workers (service_process)."""
+import contextlib
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import httpx
 import uvicorn
 
 from app.main import create_app
 from app.settings import Settings
 
 START_TIMEOUT_S = 20.0
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -46,3 +54,35 @@ def start_server(settings: Settings, *, host: str = "127.0.0.1") -> LiveServer:
             raise RuntimeError(f"the test server did not start on {host}:{port}")
         time.sleep(0.05)
     return LiveServer(base_url=f"http://{host}:{port}", server=server, thread=thread)
+
+
+@contextlib.contextmanager
+def service_process(database_url: str, *, workers: int = 1, log_path: Path | None = None,
+                    **env: str) -> Iterator[tuple[str, int]]:
+    """`servicemap serve` as a process; yields (base URL, process id) and stops it afterwards. With
+    log_path the server's output (a JSON line per request) goes there, not to the terminal."""
+    port = free_port()
+    with open(log_path, "wb") if log_path else contextlib.nullcontext() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers)],
+            cwd=PROJECT_DIR, env={**os.environ, "DATABASE_URL": database_url, **env},
+            stdout=log, stderr=subprocess.STDOUT if log else None,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process)
+            yield base, process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"service at {base} did not come up")
