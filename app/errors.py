@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from geo.coords import InvalidCoordinate
 from geo.hours import InvalidOpeningHours
@@ -127,9 +128,13 @@ def error_body(code: str, message: str, field: str | None, **extra: object) -> d
     return {"error": code, "field": field, "message": message, **extra}
 
 
-def json_response_bytes(body: dict[str, object]) -> bytes:
-    """The bytes JSONResponse would send, for middleware that answers without the app."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+async def send_json(send: Send, status: int, body: dict[str, object], headers: dict[str, str]) -> None:
+    """An error answered by middleware, without the app: the bytes and headers JSONResponse would send."""
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    head = [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    head += [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": head})
+    await send({"type": "http.response.body", "body": raw})
 
 
 def _field_of(loc: tuple[object, ...]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import error_body, json_response_bytes
+from app.errors import error_body, send_json
 
 SMOOTHING = 0.1  # weight of the newest sample in the moving average of service time
 
@@ -127,7 +127,4 @@ class _DisconnectWatcher:
 
 async def _shed(send: Send, wait_s: float) -> None:
     body = error_body("overloaded", "the service is busy; retry shortly", None)
-    retry_after = str(max(1, math.ceil(wait_s)))
-    await send({"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", b"application/json"), (b"retry-after", retry_after.encode())]})
-    await send({"type": "http.response.body", "body": json_response_bytes(body)})
+    await send_json(send, 503, body, {"Retry-After": str(max(1, math.ceil(wait_s)))})

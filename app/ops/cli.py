@@ -24,7 +24,10 @@ def serve(
                 # X-Forwarded-For only from SERVICEMAP_TRUSTED_PROXIES; uvicorn would trust 127.0.0.1.
                 proxy_headers=False, server_header=False,
                 access_log=False,  # the app logs each request as JSON
-                timeout_keep_alive=5, backlog=2048)
+                timeout_keep_alive=5, backlog=2048,
+                # uvicorn kills a worker that does not answer its supervisor's ping within this; the
+                # default 5 s killed workers still importing on a busy machine, or busy in GEOS.
+                timeout_worker_healthcheck=30)
 
 
 def migrate() -> None:

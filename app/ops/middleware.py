@@ -16,7 +16,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PayloadTooLarge, error_body, json_response_bytes
+from app.errors import PayloadTooLarge, error_body, send_json
 from app.http import has_control_characters
 from app.ops.admission import AdmissionControl
 from app.settings import Settings
@@ -182,9 +182,7 @@ def _request_id(given: str | None) -> str:
 
 
 async def _answer(send: Send, status: int, body: dict, headers: dict[str, str]) -> None:
-    raw = [(b"content-type", b"application/json")] + [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": json_response_bytes(body)})
+    await send_json(send, status, body, headers)
 
 
 def _secure(headers: MutableHeaders, request_id: str) -> None:

@@ -1,20 +1,25 @@
 """Per-client rate limits that hold across workers and instances: the counters live in PostgreSQL.
 
-Each check is one call of ``rate_limit_take`` (migration 0005) on a connection of the worker's own,
-driven from the event loop (psycopg's async API), so counting never waits for one of the threads
-that serve requests. If the database cannot answer within ``timeout`` the request is let through:
-the limiter must not turn a database hiccup into an outage of pages that need no database, and the
+Each worker keeps one connection for counting, driven from the event loop (psycopg's async API),
+so counting never waits for one of the threads that serve requests. Requests do not each make a
+round trip: the first one goes at once, and those that arrive while a call is running go together
+in the next call (``rate_limit_take`` takes slots for many clients at once, migration 0005). A
+flood of one client's requests therefore costs the database a handful of calls, not one per
+request. If the database cannot answer within ``timeout`` the requests are let through: the
+limiter must not turn a database hiccup into an outage of pages that need no database, and the
 requests that do need it fail with 503 anyway.
 """
 import asyncio
 import ipaddress
 import logging
 import time
+from collections import defaultdict
 
 import psycopg
 
 log = logging.getLogger("servicemap.ratelimit")
 RECONNECT_AFTER_S = 1.0
+Waiter = asyncio.Future  # resolves to 0.0 (allowed) or the seconds to wait
 
 
 def client_key(address: str) -> str:
@@ -26,35 +31,69 @@ def client_key(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else address
 
 
-class RateLimiter:
-    """``await limiter.take(scope_name, client, limit, period_s)`` → 0 if allowed, else seconds to wait."""
+def _resolve(waiters: dict[str, list[Waiter]], answers: dict[str, tuple[int, float]]) -> None:
+    """The first ``granted`` requests of each key may go; the rest learn how long to wait."""
+    for key, key_waiters in waiters.items():
+        granted, retry_after = answers.get(key, (len(key_waiters), 0.0))
+        for position, waiter in enumerate(key_waiters):
+            if not waiter.done():
+                waiter.set_result(0.0 if position < granted else max(retry_after, 0.001))
 
-    def __init__(self, conninfo: str, *, timeout: float = 0.5) -> None:
+
+class RateLimiter:
+    """``await limiter.take(name, client, limit=…, period_s=…)`` → 0 if allowed, else seconds to wait."""
+
+    def __init__(self, conninfo: str, *, timeout: float = 2.0) -> None:
         self._conninfo = conninfo
         self._timeout = timeout
         self._connection: psycopg.AsyncConnection | None = None
-        self._lock = asyncio.Lock()
+        self._queued: dict[tuple[int, float], dict[str, list[Waiter]]] = defaultdict(lambda: defaultdict(list))
+        self._sender: asyncio.Task | None = None
         self._down_until = 0.0
 
     async def take(self, name: str, client: str, *, limit: int, period_s: float) -> float:
         if time.monotonic() < self._down_until:
             return 0.0
+        waiter: Waiter = asyncio.get_running_loop().create_future()
+        self._queued[limit, period_s][f"{name}:{client_key(client)}"].append(waiter)
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.create_task(self._send_queued())
+        return await waiter
+
+    async def _send_queued(self) -> None:
+        while self._queued:
+            batches, self._queued = self._queued, defaultdict(lambda: defaultdict(list))
+            for (limit, period_s), waiters in batches.items():
+                answers: dict[str, tuple[int, float]] = {}
+                try:
+                    answers = await self._answers(waiters, limit, period_s)
+                finally:  # whatever happened, no request is left waiting for an answer
+                    _resolve(waiters, answers)
+
+    async def _answers(self, waiters: dict[str, list[Waiter]], limit: int,
+                       period_s: float) -> dict[str, tuple[int, float]]:
+        """key → (slots granted, seconds until the next); empty when the database cannot say."""
+        if time.monotonic() < self._down_until:
+            return {}
+        keys = sorted(waiters)
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._lock:  # one statement at a time on the worker's connection
-                    return await self._take(f"{name}:{client_key(client)}", limit, period_s)
+                connection = await self._connect()
+                cursor = await connection.execute(
+                    "SELECT key, granted, retry_after FROM rate_limit_take(%s, %s, %s, %s)",
+                    (keys, [len(waiters[k]) for k in keys], limit, period_s))
+                return {key: (granted, retry_after) for key, granted, retry_after in await cursor.fetchall()}
         except (psycopg.Error, OSError, TimeoutError) as exc:
-            log.warning("rate limiter unavailable, letting requests through: %s", type(exc).__name__)
+            log.warning("rate limiter unavailable for %.0f s, letting requests through: %s",
+                        RECONNECT_AFTER_S, type(exc).__name__)
             await self._reset()
-            return 0.0
+            return {}
 
-    async def _take(self, key: str, limit: int, period_s: float) -> float:
+    async def _connect(self) -> psycopg.AsyncConnection:
         if self._connection is None or self._connection.closed:
             self._connection = await psycopg.AsyncConnection.connect(
                 self._conninfo, autocommit=True, connect_timeout=max(1, int(self._timeout)))
-        cursor = await self._connection.execute("SELECT rate_limit_take(%s, %s, %s)", (key, limit, period_s))
-        row = await cursor.fetchone()
-        return float(row[0]) if row else 0.0
+        return self._connection
 
     async def _reset(self) -> None:
         self._down_until = time.monotonic() + RECONNECT_AFTER_S
@@ -66,5 +105,7 @@ class RateLimiter:
                 pass
 
     async def close(self) -> None:
+        if self._sender is not None:
+            await asyncio.gather(self._sender, return_exceptions=True)
         if self._connection is not None:
             await self._connection.close()
