@@ -53,6 +53,8 @@ class EditorReportOut(ReportOut):
 class DistrictRef(BaseModel):
     adcode: str
     name_zh: str
+    lon: float = Field(description="A WGS84 point inside the district, where a map of it starts")
+    lat: float
 
 
 class MeOut(BaseModel):

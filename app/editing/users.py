@@ -2,7 +2,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,9 +64,12 @@ def update_user(session: Session, *, user_id: int, values: dict[str, Any]) -> No
     session.execute(update(User).where(User.id == user_id).values(**values))
 
 
-def district_names(session: Session, *, adcodes: Sequence[str] | None) -> list[dict[str, str]]:
-    """{adcode, name_zh} of the given districts (None: all), by adcode."""
-    query = select(District.adcode, District.name_zh).order_by(District.adcode)
+def district_names(session: Session, *, adcodes: Sequence[str] | None) -> list[dict[str, Any]]:
+    """{adcode, name_zh, lon, lat} of the given districts (None: all), by adcode; the point lies inside
+    the district (a map of it starts there)."""
+    inside = func.ST_PointOnSurface(District.geom)
+    query = select(District.adcode, District.name_zh, func.ST_X(inside).label("lon"),
+                   func.ST_Y(inside).label("lat")).order_by(District.adcode)
     if adcodes is not None:
         query = query.where(District.adcode.in_(list(adcodes)))
     return [dict(row._mapping) for row in session.execute(query)]
