@@ -15,6 +15,7 @@ from geo.hours import validate_opening_hours
 from tests.builders import add_user, bearer
 from tests.web.conftest import NewContext, PageWatch, screenshot
 from tests.web.server import LiveServer, start_server
+from tests.web.test_a11y import blocking_violations
 from tests.web.stations import CHENGGONG_CENTRE, NEAR_NO_CHARGING, OPEN_WITH_CHARGING, load_stations
 
 PHONE = {}
@@ -82,7 +83,7 @@ def set_range(page: Page, code: str, index: int, start: str, end: str) -> None:
 def edit_weekly_hours(page: Page) -> None:
     """Mon 09–12 and 14–17:30 (a lunch break), copied to Tue–Fri; Sat 18:00–02:00; Sun closed; PH off."""
     set_range(page, "Mo", 0, "09:00", "12:00")
-    day(page, "Mo").get_by_role("button", name="周一：添加时段").click()
+    day(page, "Mo").get_by_role("button", name="+ 再加一段（周一）").click()
     set_range(page, "Mo", 1, "1400", "1730")  # digits alone, as typed on a phone's number pad
     page.get_by_role("button", name="把周一的时间复制到周二至周五").click()
     set_range(page, "Sa", 0, "18:00", "02:00")
@@ -224,7 +225,7 @@ def test_pin_dropped_on_gcj02_tiles_is_stored_in_wgs84(
 
 
 def test_a_stale_save_shows_the_conflict_and_redoes_on_top(
-    new_context: NewContext, live_server: LiveServer, tokens: dict, watch: PageWatch
+    new_context: NewContext, live_server: LiveServer, tokens: dict, watch: PageWatch, axe_source: str
 ) -> None:
     watch.expected_failures.append(("/api/centres/", 412))
     first = sign_in(new_context().new_page(), live_server, tokens["wuhua"])
@@ -249,6 +250,7 @@ def test_a_stale_save_shows_the_conflict_and_redoes_on_top(
     expect(conflict.locator('tr[data-field="amenities"] .theirs')).to_contain_text("卫生间")
     expect(conflict.locator('tr[data-field="phone"] .mine')).to_have_text("0871-6000 1234")
     screenshot(first, "editor-phone-conflict", full_page=False)
+    assert blocking_violations(first, axe_source) == []
     assert stored(first, live_server, NEAR_NO_CHARGING["id"])["properties"]["phone"] is None  # nothing overwritten
 
     first.get_by_role("button", name="在最新版本上重做我的修改").click()
@@ -272,6 +274,7 @@ def test_rider_report_shows_up_first_and_confirming_is_audited(
     first = page.locator("#centre-list .centre-item").first
     expect(first).to_have_attribute("data-id", centre_id)
     expect(first).to_contain_text("1 条待处理反馈：没有饮用水")
+    screenshot(page, "editor-phone-list-with-report", full_page=False)
     first.click()
     report = page.locator(f'#report-list [data-report="{reported.json()["id"]}"]')
     expect(report).to_contain_text("没有饮用水")
@@ -386,3 +389,31 @@ def test_english_switch(new_context: NewContext, live_server: LiveServer, tokens
     expect(page.get_by_label("Drinking water")).to_be_checked()
     expect(page.get_by_role("button", name="Save")).to_be_visible()
     screenshot(page, "editor-phone-english", full_page=False)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_axe_finds_no_serious_violations(
+    new_context: NewContext, live_server: LiveServer, tokens: dict, axe_source: str, size: str
+) -> None:
+    page = new_context(**SIZES[size]).new_page()
+    page.request.post(live_server.url(f"/api/centres/{NEAR_NO_CHARGING['id']}/reports"), data={"kind": "closed"})
+    page.goto(live_server.url("/edit"))
+    expect(page.get_by_label("编辑令牌")).to_be_visible()
+    assert blocking_violations(page, axe_source) == [], "sign-in"
+    sign_in(page, live_server, tokens["admin"])
+    assert blocking_violations(page, axe_source) == [], "list"
+    open_centre(page, NEAR_NO_CHARGING)
+    expect(page.locator("#hours-preview")).to_be_visible()
+    page.locator("#history-panel").evaluate("details => { details.open = true; }")
+    expect(page.locator("#history-list .history-entry").first).to_be_visible()
+    assert blocking_violations(page, axe_source) == [], "centre"
+    day(page, "Mo").locator("input").first.fill("25:00")
+    expect(day(page, "Mo").locator(".range-hint")).to_have_text("请填写开始和结束时间")
+    assert blocking_violations(page, axe_source) == [], "centre with an error"
+    page.goto(live_server.url("/edit#/users"))
+    expect(page.locator("#user-list .user-card").first).to_be_visible()
+    assert blocking_violations(page, axe_source) == [], "users"
+    page.get_by_role("link", name="审计日志").click()
+    expect(page.locator("#audit-list .history-entry").first).to_be_visible()
+    assert blocking_violations(page, axe_source) == [], "audit"
+    screenshot(page, f"editor-{size}-audit", full_page=False)

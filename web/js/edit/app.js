@@ -83,7 +83,8 @@ async function route(app) {
       showOnly("centre-view");
       await app.views.centre.open(id);
     } else if (view === "place" && id) {
-      const row = app.views.unplaced.find(id) || (await app.views.unplaced.load(), app.views.unplaced.find(id));
+      if (!app.views.unplaced.find(id)) await app.views.unplaced.load();
+      const row = app.views.unplaced.find(id);
       if (!row) throw new Error(t("unplacedGone"));
       showOnly("centre-view");
       app.views.centre.place(row);

@@ -10,8 +10,10 @@ export function createAuditView(app) {
   const list = byId("audit-list");
   let entries = [];
 
-  function centreLink(id) {
-    return el("a", { href: `#/centre/${encodeURIComponent(id)}`, text: id });
+  // Linked by the name the entry recorded (the id when the entry holds no snapshot).
+  function centreLink(entry) {
+    const name = (entry.after && entry.after.name_zh) || (entry.before && entry.before.name_zh) || entry.centre_id;
+    return el("a", { href: `#/centre/${encodeURIComponent(entry.centre_id)}`, text: name });
   }
 
   function render() {

@@ -37,14 +37,14 @@ function detailsText(entry) {
   return "";
 }
 
-// ctx: {vocab, centreLink: (id) => element|null}
+// ctx: {vocab, centreLink: (entry) => element|null}
 export function historyItem(entry, ctx) {
   const action = t(`action_${entry.action}`) === `action_${entry.action}` ? entry.action : t(`action_${entry.action}`);
   const head = el("p", { class: "history-head" },
     el("time", { datetime: entry.at, text: formatStamp(entry.at) }), " · ",
     el("span", { class: "history-actor", text: entry.actor }), " · ",
     el("strong", { text: action }));
-  if (ctx.centreLink && entry.centre_id) head.append(" · ", ctx.centreLink(entry.centre_id));
+  if (ctx.centreLink && entry.centre_id) head.append(" · ", ctx.centreLink(entry));
   const extra = detailsText(entry);
   return el("li", { class: "history-entry", "data-action": entry.action },
     head, extra ? el("p", { class: "history-detail", text: extra }) : null, fieldChanges(entry, ctx.vocab));

@@ -74,9 +74,9 @@ export function createHoursEditor(root, { onChange }) {
 
   // One day (or the public holidays): a heading line with its name and the add button, then its ranges.
   function dayBlock(ranges, owner, where, { headingId }) {
+    const text = ranges.length ? t("addBreak") : t("addRange");
     const add = el("button", {
-      type: "button", class: "button add-range", text: ranges.length ? t("addBreak") : t("addRange"),
-      "aria-label": t("addRangeTo", { day: owner }),
+      type: "button", class: "button add-range", text, "aria-label": t("addRangeTo", { day: owner, text }),
       onclick: () => { ranges.push(nextRange(ranges)); renderGrid(); gridChanged(); focusIn(where, ranges.length - 1); },
     });
     const head = el("div", { class: "day-head" }, el("span", { class: "day-name", id: headingId, text: owner }),
@@ -128,7 +128,8 @@ export function createHoursEditor(root, { onChange }) {
   }
 
   function rawChanged() {
-    const parsed = parseHours(raw.value);
+    const blank = !raw.value.trim();
+    const parsed = blank ? emptySchedule() : parseHours(raw.value);
     setSupported(Boolean(parsed));
     if (parsed) {
       schedule = parsed;
@@ -178,12 +179,14 @@ export function createHoursEditor(root, { onChange }) {
 
   function showCheck({ valid, error }) {
     const line = byId("hours-check");
-    line.textContent = valid ? t("hoursValid") : error;
+    line.textContent = valid ? t("hoursValid") : t("hoursInvalid", { m: error });
     line.classList.toggle("is-error", !valid);
     raw.setAttribute("aria-invalid", valid ? "false" : "true");
   }
 
-  function showResult(result) {
+  function showResult(answer) {
+    // The server's reason for blank text speaks of "None"; the editor gets the page's own words.
+    const result = !answer.valid && !raw.value.trim() ? { ...answer, error: t("hoursEmpty") } : answer;
     checked.result = result;
     showCheck(result);
     renderPreview(result);
@@ -210,7 +213,8 @@ export function createHoursEditor(root, { onChange }) {
     byId("hours-preview").hidden = !result.valid;
     if (!result.valid) return;
     const badge = result.open_now === true ? "open" : result.open_now === false ? "closed" : "unknown";
-    clear(state).append(el("span", { class: `badge badge-${badge}`, text: stateText(result) }));
+    const moment = previewMoment() ? t("atMoment", { when: formatMoment(result.at) }) : "";
+    clear(state).append(moment, el("span", { class: `badge badge-${badge}`, text: stateText(result) }));
     state.dataset.open = String(result.open_now);
     state.dataset.at = result.at;
     result.week.forEach((day) => week.append(dayRow(day)));
@@ -281,7 +285,7 @@ export function createHoursEditor(root, { onChange }) {
     // Resolves to {valid, error} for the current text, asking the server if it has not answered yet.
     async verdict() {
       if (unknown.checked) return { valid: true };
-      if (!supported && !raw.value.trim()) return { valid: false, error: t("hoursEmpty") };
+      if (!raw.value.trim()) return { valid: false, error: t("hoursEmpty") };
       const gridProblem = supported && schedule.days.concat([schedule.ph.ranges]).flat().some((r) => rangeProblem(r));
       if (gridProblem) return { valid: false, error: t("fixRanges") };
       return check();

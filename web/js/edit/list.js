@@ -43,7 +43,7 @@ export function createCentreList(app) {
     items.forEach((item) => list.append(centreItem(item, app.vocab)));
     if (!items.length) list.append(el("li", { class: "empty", text: t("noCentres") }));
     const withReports = items.filter((item) => item.open_reports).length;
-    byId("list-summary").textContent = t("listSummary", { n: matched, r: withReports });
+    byId("list-summary").textContent = t(withReports ? "listSummary" : "listSummaryQuiet", { n: matched, r: withReports });
     byId("more-centres").hidden = items.length >= matched;
   }
 

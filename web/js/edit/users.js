@@ -22,7 +22,7 @@ function showToken(user) {
   clear(box).append(
     el("p", { text: t("tokenOnce", { name: user.name }) }),
     el("label", { for: "new-token-value", text: t("tokenLabel") }),
-    el("input", { id: "new-token-value", class: "token-value", readonly: true, value: user.token, spellcheck: "false" }),
+    el("input", { id: "new-token-value", type: "text", class: "token-value", readonly: true, value: user.token, spellcheck: "false" }),
     el("button", {
       type: "button", class: "button secondary", text: t("copy"),
       onclick: () => navigator.clipboard.writeText(user.token).then(() => announce(t("copied")), () => byId("new-token-value").select()),
