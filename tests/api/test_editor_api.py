@@ -228,3 +228,17 @@ def test_only_admins_manage_users(client: TestClient, people: dict) -> None:
     editor = bearer(people["editor"])
     assert client.get("/api/users", headers=editor).status_code == 403
     assert client.post("/api/users", json={"name": "x", "districts": [WUHUA]}, headers=editor).status_code == 403
+
+
+@pytest.mark.parametrize(("query", "status", "field"), [
+    (f"district={GUANDU}", 403, "district"),
+    ("district=123", 422, "district"),
+    ("district=999999", 422, "district"),
+    ("state=dismissed", 422, "state"),
+    ("centre_id=no-such-centre", 404, "centre_id"),
+    ("centre_id=Bad_Id", 422, "centre_id"),
+])
+def test_report_listing_bad_requests(client: TestClient, people: dict, query: str, status: int, field: str) -> None:
+    response = client.get(f"/api/reports?{query}", headers=bearer(people["editor"]))
+    assert response.status_code == status, response.text
+    assert response.json()["field"] == field
