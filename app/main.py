@@ -9,6 +9,7 @@ from app import pages
 from app.catalogue import routes as catalogue
 from app.coverage import routes as coverage
 from app.db import libpq_url, make_engine, make_sessionmaker
+from app.editing import editor_routes as editor
 from app.editing import routes as editing
 from app.errors import install_error_handlers
 from app.http import screen_json_body
@@ -51,7 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     install_middleware(app, settings)
     for router in (ops.router, catalogue.router, catalogue.districts_router, routing.router, coverage.router,
-                   editing.router, editing.reports_router, pages.router, ops.fallback_router):
+                   editing.router, editing.reports_router, editor.router, editor.users_router, pages.router,
+                   ops.fallback_router):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=pages.WEB_DIR, html=True), name="web")
     return app

@@ -115,9 +115,10 @@ class AuditEntry(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
-    centre_id: Mapped[str] = mapped_column(String(64), index=True)
+    centre_id: Mapped[str | None] = mapped_column(String(64), index=True)  # None: a change to a user
     before: Mapped[dict | None] = mapped_column(JSONB)
     after: Mapped[dict | None] = mapped_column(JSONB)
+    details: Mapped[dict | None] = mapped_column(JSONB)  # e.g. the report confirmed, the user changed
 
 
 class RiderReport(Base):
@@ -131,6 +132,8 @@ class RiderReport(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dismissed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dismissed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # --- coverage (app/coverage/service.py) -------------------------------------------------------------------

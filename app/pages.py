@@ -1,4 +1,4 @@
-"""Routes for the web front end: its configuration, the display vocabulary and the /embed page."""
+"""Routes for the web front end: its configuration, the display vocabulary, the /embed and /edit pages."""
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
@@ -56,6 +56,14 @@ def client_config(request: Request) -> ClientConfig:
         tile_url=settings.tile_url, tile_attribution=settings.tile_attribution, tile_crs=settings.tile_crs,
         isochrones=request.app.state.network.available(),
     )
+
+
+@router.get("/edit", include_in_schema=False)
+def edit_page() -> FileResponse:
+    """The editors' page. It is never framed (it acts with the editor's token) nor cached by proxies."""
+    return FileResponse(WEB_DIR / "edit.html", media_type="text/html", headers={
+        "Content-Security-Policy": "frame-ancestors 'none'", "Cache-Control": "no-store",
+    })
 
 
 @router.get("/embed", include_in_schema=False)

@@ -43,6 +43,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from chinese_calendar.constants import Holiday
 from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]  # stub lacks it
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -54,6 +55,11 @@ MAX_EXPRESSION_LENGTH = 255
 DayKind = Literal["holiday", "makeup_workday", "workday", "weekend"]
 
 _EVALUATOR_HOLIDAY_COUNTRY = "CN"
+# How far ahead next_change looks: a weekly schedule changes state within a week, a holiday period
+# may close a station for up to 8 days (国庆 + 中秋).
+NEXT_CHANGE_HORIZON_DAYS = 16
+_HOLIDAY_NAMES_ZH = {holiday.value: holiday.chinese for holiday in Holiday}
+
 # Each year's CN list has ~6 PH dates, so every weekday shows up within a few years.
 _SUBSTITUTE_SEARCH_WEEKS = 5 * 53
 _PARSER_POSITION = re.compile(r"-->\s*\d+:(\d+)")
@@ -204,3 +210,44 @@ def hours_on(expr: str | None, day: date) -> list[tuple[time, time]]:
     intervals = hours.intervals(start, start + timedelta(days=1))
     return [(_clock(begin, stand_in), _clock(end, stand_in)) for begin, end, state, _ in intervals
             if state == State.OPEN]
+
+
+def holiday_name(day: date) -> tuple[str, str] | None:
+    """(English, Chinese) name of the holiday a holiday or make-up working day belongs to, else None."""
+    try:
+        _, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    if name is None or day_kind(day) not in ("holiday", "makeup_workday"):
+        return None
+    return name, _HOLIDAY_NAMES_ZH.get(name, name)
+
+
+def format_interval(start: time, end: time) -> str:
+    """09:00-17:00; an interval ending at END_OF_DAY reads 24:00."""
+    return f"{start:%H:%M}-{'24:00' if end == END_OF_DAY else f'{end:%H:%M}'}"
+
+
+def _boundaries_on(expr: str, day: date) -> list[datetime]:
+    """Moments on `day` where the state may change: midnight (the calendar may change the rules)
+    and every open interval's start and end."""
+    midnight = datetime.combine(day, time.min, SHANGHAI)
+    points = [midnight]
+    for start, end in hours_on(expr, day):
+        points.append(datetime.combine(day, start, SHANGHAI))
+        points.append(midnight + timedelta(days=1) if end == END_OF_DAY else datetime.combine(day, end, SHANGHAI))
+    return points
+
+
+def next_change(expr: str | None, at: datetime, *, horizon_days: int = NEXT_CHANGE_HORIZON_DAYS) -> datetime | None:
+    """The first moment after `at` when `is_open` answers differently, or None within the horizon.
+
+    Candidates come from `hours_on`, and each is checked with `is_open` itself, so the answer agrees
+    with every other evaluation (lists, the open_at filter), holidays and 调休 included."""
+    local = _local(at, name="at").replace(second=0, microsecond=0)
+    if expr is None or not expr.strip():
+        return None
+    now = is_open(expr, local)
+    candidates = sorted({point for offset in range(horizon_days + 1)
+                         for point in _boundaries_on(expr, local.date() + timedelta(days=offset)) if point > local})
+    return next((point for point in candidates if is_open(expr, point) != now), None)

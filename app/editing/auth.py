@@ -81,6 +81,17 @@ def check_district(actor: Actor, district: str | None) -> None:
                         field="district_adcode")
 
 
+def districts_in_view(actor: Actor, requested: list[str]) -> list[str] | None:
+    """The districts a listing covers: the requested ones, which an editor must hold, else all of the
+    editor's own; None means every district (an admin asking for no particular one)."""
+    if actor.is_admin:
+        return requested or None
+    for adcode in requested:
+        if adcode not in actor.districts:
+            raise Forbidden(f"editor {actor.name!r} has no access to district {adcode}", field="district")
+    return requested or list(actor.districts)
+
+
 ActorDep = Annotated[Actor, Depends(current_actor)]
 AdminDep = Annotated[Actor, Depends(require_admin)]
 OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]

@@ -1,17 +1,17 @@
-"""Authenticated changes to the catalogue, the audit log (admins), and rider reports (anyone may report,
-editors confirm)."""
-from typing import Annotated
+"""Authenticated changes to the catalogue, the audit log, and rider reports (anyone may report, editors
+confirm or dismiss)."""
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from app.catalogue.params import CentreId
+from app.catalogue.params import CentreId, check_adcodes
 from app.catalogue.schemas import CENTRE_ID_PATTERN, CENTRE_LINKS, ETAG_HEADER, CentreFeature, CentreIn, CentreUpdate
 from app.db import SessionDep
-from app.editing.auth import ActorDep, AdminDep
-from app.editing.reports import client_hash, confirm_report, recent_reports, submit_report
-from app.editing.schemas import AuditEntryOut, ReportIn, ReportOut
+from app.editing.auth import ActorDep
+from app.editing.reports import client_hash, confirm_report, dismiss_report, recent_reports, submit_report
+from app.editing.schemas import AuditEntryOut, EditorReportOut, ReportIn, ReportOut
 from app.editing.service import create_centre, delete_centre, etag, restore_centre, update_centre
-from app.editing.users import audit_entries
+from app.editing.triage import audit_log, editor_reports
 from app.errors import responses
 from app.http import GeoJSONResponse, Offset
 from geo.coords import CoordinateSystem
@@ -21,6 +21,7 @@ reports_router = APIRouter(prefix="/api", tags=["reports"])
 # Required: a change without it is answered 428 (app/errors.py), a malformed one 422.
 IfMatch = Annotated[str, Header(description='ETag from GET, e.g. "v3"', pattern=r'^(W/)?"v[0-9]{1,10}"$')]
 Crs = Annotated[CoordinateSystem, Query(description="Datum of lon/lat in the body")]
+ReportId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 
@@ -60,11 +61,13 @@ def restore(session: SessionDep, actor: ActorDep, centre_id: CentreId, response:
     return restored
 
 
-@router.get("/audit", response_model=list[AuditEntryOut], responses=responses(403))
-def audit(session: SessionDep, _: AdminDep,
+@router.get("/audit", response_model=list[AuditEntryOut], responses=responses(403, 404))
+def audit(session: SessionDep, actor: ActorDep,
           centre_id: Annotated[str | None, Query(pattern=CENTRE_ID_PATTERN)] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0) -> list[dict]:
-    return audit_entries(session, centre_id=centre_id, limit=limit, offset=offset)
+    """Newest first. Admins read everything, changes to users included; editors the history of the
+    centres in their districts."""
+    return audit_log(session, actor, centre_id=centre_id, limit=limit, offset=offset)
 
 
 @reports_router.post("/centres/{centre_id}/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut,
@@ -84,8 +87,28 @@ def reports(session: SessionDep, centre_id: CentreId, limit: Annotated[int, Quer
     return recent_reports(session, centre_id=centre_id, limit=limit)
 
 
+@reports_router.get("/reports", response_model=list[EditorReportOut], responses=responses(403, 404))
+def reports_to_handle(
+    session: SessionDep, actor: ActorDep,
+    centre_id: Annotated[str | None, Query(pattern=CENTRE_ID_PATTERN)] = None,
+    district: Annotated[list[str], Query(description="District adcode(s); editors only their own")] = [],
+    state: Annotated[Literal["open", "all"], Query(description="open: neither confirmed nor dismissed")] = "open",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0,
+) -> list[dict]:
+    """Rider reports of the editor's districts (admins: all), newest first, with their age."""
+    return editor_reports(session, actor, centre_id=centre_id, districts=check_adcodes(district),
+                          only_open=state == "open", limit=limit, offset=offset)
+
+
 @reports_router.post("/reports/{report_id}/confirm", response_model=ReportOut, operation_id="confirmReport",
                      responses=responses(403, 404, 409, 412))
-def confirm(session: SessionDep, actor: ActorDep, report_id: Annotated[int, Path(ge=1, le=2**62)],
+def confirm(session: SessionDep, actor: ActorDep, report_id: ReportId,
             close_centre: Annotated[bool, Query(description="Mark the centre temporarily closed")] = False) -> dict:
+    """Audited; confirming a "closed" report with close_centre marks the station temporarily closed."""
     return confirm_report(session, actor, report_id=report_id, close_centre=close_centre)
+
+
+@reports_router.post("/reports/{report_id}/dismiss", response_model=ReportOut, responses=responses(403, 404, 409))
+def dismiss(session: SessionDep, actor: ActorDep, report_id: ReportId) -> dict:
+    """The report is wrong or out of date: it leaves the open list; the catalogue is unchanged. Audited."""
+    return dismiss_report(session, actor, report_id=report_id)

@@ -1,8 +1,14 @@
-"""Audit log entries and rider reports."""
-from datetime import datetime
+"""Audit log entries, rider reports, users, the editor's centre list and the hours preview."""
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from app.catalogue.schemas import Moment
+
+ReportState = Literal["open", "confirmed", "dismissed"]
+Role = Literal["editor", "admin"]
+DayKind = Literal["holiday", "makeup_workday", "workday", "weekend"]
 
 
 class AuditEntryOut(BaseModel):
@@ -10,9 +16,10 @@ class AuditEntryOut(BaseModel):
     at: datetime
     actor: str
     action: str
-    centre_id: str
+    centre_id: str | None = Field(description="The centre changed; null when a user was changed")
     before: dict | None
     after: dict | None
+    details: dict | None = Field(None, description="e.g. the report confirmed, the user changed")
 
 
 class ReportIn(BaseModel):
@@ -30,3 +37,129 @@ class ReportOut(BaseModel):
     created_at: datetime
     age_seconds: int
     confirmed: bool
+    dismissed: bool = False
+    state: ReportState = "open"
+
+
+class EditorReportOut(ReportOut):
+    """A report as an editor sees it: with its centre, and who handled it when."""
+
+    centre_name: str
+    district_adcode: str | None
+    handled_at: datetime | None
+    handled_by: str | None
+
+
+class DistrictRef(BaseModel):
+    adcode: str
+    name_zh: str
+    lon: float = Field(description="A WGS84 point inside the district, where a map of it starts")
+    lat: float
+
+
+class MeOut(BaseModel):
+    id: int
+    name: str
+    role: Role
+    districts: list[DistrictRef] = Field(description="Where an editor may change centres (admins: everywhere)")
+
+
+class EditorCentre(BaseModel):
+    id: str
+    name_zh: str
+    name_en: str | None
+    kind: str
+    status: str
+    district_adcode: str | None
+    district_name: str | None
+    address: str | None
+    location_precision: str
+    open_reports: int = Field(description="Rider reports neither confirmed nor dismissed")
+    open_report_kinds: list[str]
+    latest_report_at: datetime | None
+    updated_at: datetime
+
+
+class EditorCentreList(BaseModel):
+    items: list[EditorCentre]
+    number_matched: int
+    limit: int
+    offset: int
+
+
+class UserOut(BaseModel):
+    id: int
+    name: str
+    role: Role
+    districts: list[str]
+    active: bool
+    created_at: datetime
+
+
+class UserWithToken(UserOut):
+    token: str = Field(description="The API token: shown this once, stored only as a hash")
+
+
+def _clean_districts(districts: list[str] | None) -> list[str] | None:
+    if districts is None:
+        return None
+    for adcode in districts:
+        if not (adcode.isascii() and adcode.isdigit() and len(adcode) == 6):
+            raise ValueError(f"a district is a 6-digit adcode, got {adcode!r}")
+    return sorted(set(districts))
+
+
+class UserIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    name: str = Field(min_length=1, max_length=100, description="Who this is, e.g. 大观街道-张三")
+    role: Role = "editor"
+    districts: list[str] = Field([], max_length=20)
+
+    _districts = field_validator("districts")(_clean_districts)
+
+    @field_validator("name")
+    @classmethod
+    def stripped(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("the name is blank")
+        return name.strip()
+
+
+class UserUpdate(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    role: Role | None = None
+    districts: list[str] | None = Field(None, max_length=20)
+    active: bool | None = None
+
+    _districts = field_validator("districts")(_clean_districts)
+
+
+class HoursPreviewIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    opening_hours: str = Field(max_length=1000, description="OpenStreetMap opening_hours text being edited")
+    at: Moment | None = Field(None, description="Moment to evaluate (no offset = Asia/Shanghai); default now")
+
+
+class HolidayName(BaseModel):
+    en: str
+    zh: str
+
+
+class PreviewDay(BaseModel):
+    date: date
+    day_kind: DayKind = Field(description="holiday, makeup_workday (调休), workday or weekend")
+    holiday: HolidayName | None = Field(None, description="The holiday a holiday or 调休 day belongs to")
+    hours: list[str] = Field(description="Open intervals that day, e.g. 09:00-12:00; empty when closed")
+
+
+class HoursPreviewOut(BaseModel):
+    valid: bool
+    normalized: str | None = Field(description="The text as it would be stored")
+    error: str | None = Field(description="Why the text is not valid opening_hours")
+    at: datetime
+    open_now: bool | None = Field(description="Open at `at`, as the API's open_at filter decides; null: unknown")
+    next_change: datetime | None = Field(description="When open_now next flips (within 16 days)")
+    week: list[PreviewDay] = Field(description="Seven days from the date of `at`")

@@ -88,8 +88,20 @@ def test_editor_outside_own_district_is_403(client: TestClient, tokens: dict) ->
     assert audit(client, tokens["admin"], "test-wuhua") == []
 
 
-def test_admin_only_audit_log(client: TestClient, tokens: dict) -> None:
-    assert client.get("/api/audit", headers=bearer(tokens["wuhua_editor"])).status_code == 403
+def test_editors_read_the_audit_of_their_districts_only(client: TestClient, tokens: dict) -> None:
+    editor = bearer(tokens["wuhua_editor"])
+    for centre_id in ("test-wuhua", "test-guandu"):
+        client.patch(f"/api/centres/{centre_id}", json={"phone": "0871-1"},
+                     headers={**bearer(tokens["admin"]), "If-Match": etag_of(client, centre_id)})
+    own = client.get("/api/audit", headers=editor)
+    assert own.status_code == 200
+    assert {entry["centre_id"] for entry in own.json()} == {"test-wuhua"}
+    assert [e["action"] for e in client.get("/api/audit?centre_id=test-wuhua", headers=editor).json()][0] == "update"
+    other = client.get("/api/audit?centre_id=test-guandu", headers=editor)
+    assert other.status_code == 403 and other.json()["field"] == "centre_id"
+    assert client.get("/api/audit?centre_id=no-such-centre", headers=editor).status_code == 404
+    everything = client.get("/api/audit", headers=bearer(tokens["admin"])).json()
+    assert {"test-wuhua", "test-guandu"} <= {entry["centre_id"] for entry in everything}
 
 
 def test_update_needs_current_etag(client: TestClient, tokens: dict) -> None:

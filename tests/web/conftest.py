@@ -85,9 +85,17 @@ class PageWatch:
         self.console_errors: list[str] = []
         self.outside_requests: list[str] = []
         self.allowed_console: list[str] = []
+        # Responses a test expects to fail, as (part of the URL, HTTP status): Chromium logs each one as a
+        # console error ("Failed to load resource: … status of 412 …") with the resource's URL.
+        self.expected_failures: list[tuple[str, int]] = []
+
+    def _expected_failure(self, message: ConsoleMessage) -> bool:
+        url = message.location.get("url", "")
+        return any(part in url and f"status of {status} " in message.text for part, status in self.expected_failures)
 
     def on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error" and not any(part in message.text for part in self.allowed_console):
+        if message.type == "error" and not any(part in message.text for part in self.allowed_console) \
+                and not self._expected_failure(message):
             self.console_errors.append(message.text)
 
     def on_page_error(self, error: Exception) -> None:

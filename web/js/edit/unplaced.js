@@ -1,0 +1,50 @@
+// "Needs a location": directory rows the geocoder could not place (GET api/unplaced). The section stays
+// hidden where the service has no such endpoint (404). Placing one opens it like a centre, with the pin
+// to drag; saving creates the centre (POST api/centres with the row's id) and the row leaves the list.
+import { announce, byId, clear, el } from "../dom.js";
+import { call } from "./api.js";
+import { t } from "./strings.js";
+
+const SHOWN = 100;
+
+function rowItem(row, app) {
+  const meta = [app.districtName(row.district_adcode), row.address].filter(Boolean).join(" · ");
+  const why = [row.reason, row.provider, row.line ? t("directoryLine", { n: row.line }) : ""].filter(Boolean).join(" · ");
+  return el("li", {},
+    el("a", { class: "centre-item", href: `#/place/${encodeURIComponent(row.id)}`, "data-id": row.id },
+      el("span", { class: "centre-name", text: row.name_zh }),
+      el("span", { class: "centre-meta", text: meta }),
+      el("span", { class: "centre-meta unplaced-reason", text: why })));
+}
+
+export function createUnplacedList(app) {
+  const section = byId("unplaced-section");
+  const list = byId("unplaced-list");
+  let rows = [];
+
+  async function load() {
+    try {
+      rows = (await call("GET", "api/unplaced", { params: { limit: SHOWN } })).body || [];
+    } catch (error) {
+      rows = [];
+      section.hidden = true;
+      if (error.status !== 404) announce(t("errorLoading", { m: error.message }), { error: true });
+      return;
+    }
+    render();
+  }
+
+  function render() {
+    section.hidden = rows.length === 0;
+    clear(list);
+    rows.forEach((row) => list.append(rowItem(row, app)));
+    byId("unplaced-count").textContent = t("unplacedCount", { n: rows.length });
+  }
+
+  return {
+    load,
+    render,
+    find: (id) => rows.find((row) => row.id === id) || null,
+    placed: (id) => { rows = rows.filter((row) => row.id !== id); render(); },
+  };
+}
