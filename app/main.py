@@ -46,8 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)
     install_middleware(app, settings)
-    for router in (ops.router, catalogue.router, catalogue.districts_router, routing.router, coverage.router,
-                   editing.router, editing.reports_router, pages.router):
+    for router in (ops.router, catalogue.router, catalogue.districts_router, catalogue.unplaced_router,
+                   routing.router, coverage.router, editing.router, editing.reports_router, pages.router):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=pages.WEB_DIR, html=True), name="web")
     return app

@@ -1,0 +1,3 @@
+"""Geocoding a directory that lists addresses only: Amap, Baidu and Tianditu behind one interface
+(providers.py), asked at their rate with retries (client.py), answers kept in the database (cache.py),
+rows placed or left unplaced before the import (service.py)."""
