@@ -46,7 +46,7 @@ def directory(path: Path, rows: list[tuple[str, ...]], header: str = HEADER) -> 
 
 
 def geocode(run_cli, path: Path, provider: str = "amap", *extra: str):
-    return run_cli("import", path, "--geocode", provider, "--key", KEY, "--qps", 200,
+    return run_cli("import", path, "--geocode", provider, "--key", KEY, "--qps", 2000,
                    "--source", "合成测试名录", *extra)
 
 
@@ -251,3 +251,67 @@ def test_token_bucket_spaces_takes_evenly() -> None:
     bucket.take()
     bucket.take()
     assert slept[-1] == pytest.approx(0.25)
+
+
+# --- a directory of 1,000 rows ------------------------------------------------------------------------------
+
+NO_RESULT = {n for n in range(1000) if n % 100 == 7}  # 10 rows the geocoder does not know
+WRONG_DISTRICT = {n for n in range(1000) if n % 250 == 11}  # 4 rows placed in another district
+BAD_HOURS = 500
+
+
+def synthetic_points(db: Session, per_district: int) -> list[tuple[str, str, float, float]]:
+    """(adcode, name, lon, lat): seeded random points at least ~100 m inside each real district outline."""
+    query = text("""
+        SELECT adcode, name_zh, ST_X(p.geom), ST_Y(p.geom)
+        FROM districts, ST_Dump(ST_GeneratePoints(ST_Buffer(geom, -0.001), :n, 42)) AS p
+        ORDER BY adcode, p.path""")
+    return [tuple(row) for row in db.execute(query, {"n": per_district})]
+
+
+def thousand_rows(db: Session, geocoders: GeocoderServer, path: Path, *, bad_hours: bool) -> dict[int, tuple]:
+    points = synthetic_points(db, per_district=72)[:1000]  # 14 districts × 72 ≥ 1,000
+    rows = []
+    for n, (adcode, name, lon, lat) in enumerate(points):
+        address = f"合成测试地址{n}号"
+        if n in WRONG_DISTRICT:
+            other = next(p for p in points if p[0] != adcode)
+            geocoders.places[address] = Place(other[2], other[3], "门牌号")
+        elif n not in NO_RESULT:
+            geocoders.places[address] = Place(lon, lat, "门牌号" if n % 2 else "兴趣点")
+        hours = "sometimes" if bad_hours and n == BAD_HOURS else "Mo-Fr 09:00-17:00"
+        rows.append((f"合成测试驿站{n:04d}", address, name, "", hours))
+    directory(path, rows)
+    return {n: point for n, point in enumerate(points)}
+
+
+def line_of(n: int) -> int:
+    return n + 2  # the header is line 1
+
+
+def test_a_thousand_rows_progress_cache_and_all_or_nothing(db: Session, run_cli, geocoders, tmp_path) -> None:
+    path = tmp_path / "directory.csv"
+    points = thousand_rows(db, geocoders, path, bad_hours=True)
+    first = geocode(run_cli, path, "amap")
+    assert first.exit_code == 1
+    assert "geocoding (amap): 100%" in first.output and "1000/1000" in first.output  # the progress bar
+    expected = {line_of(n) for n in NO_RESULT | WRONG_DISTRICT | {BAD_HOURS}}
+    reported = {int(line.split()[2].rstrip(":")) for line in first.output.splitlines() if line.startswith("rejected line")}
+    assert reported == expected
+    assert f"rejected line {line_of(BAD_HOURS)}: opening_hours:" in first.output
+    assert count(db, "centres") == 0 and count(db, "unplaced_rows") == 0  # nothing half-imported
+    assert len(geocoders.requests()) == 1000
+
+    second = geocode(run_cli, path, "amap")  # the same file again: every answer comes from the cache
+    assert second.exit_code == 1 and "0 asked amap, 1000 from the cache" in second.output
+    assert len(geocoders.requests()) == 1000
+
+    thousand_rows(db, geocoders, path, bad_hours=False)  # the operator fixes the hours
+    third = geocode(run_cli, path, "amap", "--allow-unplaced")
+    assert third.exit_code == 0, third.output[-2000:]
+    assert "imported: 986 new, 0 changed, 0 unchanged, 0 rejected, 14 unplaced" in third.output
+    assert len(geocoders.requests()) == 1000
+    assert count(db, "centres") == 986 and count(db, "unplaced_rows") == 14
+    sample = stored(db)["合成测试驿站0003"]
+    assert (sample.lon, sample.lat) == pytest.approx(points[3][2:], abs=SUB_METRE_DEG)
+    assert sample.properties["district_adcode"] == points[3][0]
