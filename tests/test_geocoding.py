@@ -16,7 +16,7 @@ from app.catalogue.geocoding.providers import APIS, GeocodeQuery
 from app.cli import cli
 from geo.coords import wgs84_to_gcj02
 from geo.geocoders import Failure
-from tests.builders import CHENGGONG_UNIVERSITY_TOWN, CUIHU_WUHUA, KUNMING_STATION_GUANDU
+from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU
 from tests.geocoder_server import KEY, GeocoderServer, Place, running_geocoders
 
 SUB_METRE_DEG = 1e-6
