@@ -67,7 +67,8 @@ def test_without_token_401_and_other_district_403(client: TestClient, tokens: di
 
 @pytest.mark.usefixtures("tokens")
 @pytest.mark.parametrize(("query", "field"), [("?district=5301", "district"), ("?district=999999", "district"),
-                                              ("?limit=0", "limit"), ("?offset=-1", "offset")])
+                                              ("?limit=0", "limit"), ("?offset=-1", "offset"),
+                                              ("?offset=99999999999999999999", "offset")])
 def test_bad_parameters_are_422(client: TestClient, tokens: dict, query: str, field: str) -> None:
     response = client.get(f"/api/unplaced{query}", headers=bearer(tokens["admin"]))
     assert response.status_code == 422 and response.json()["field"] == field
