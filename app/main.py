@@ -51,9 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     install_middleware(app, settings)
-    for router in (ops.router, catalogue.router, catalogue.districts_router, routing.router, coverage.router,
-                   editing.router, editing.reports_router, editor.router, editor.users_router, pages.router,
-                   ops.fallback_router):
+    for router in (ops.router, catalogue.router, catalogue.districts_router, catalogue.unplaced_router,
+                   routing.router, coverage.router, editing.router, editing.reports_router, editor.router,
+                   editor.users_router, pages.router, ops.fallback_router):
         app.include_router(router)
     app.mount("/", StaticFiles(directory=pages.WEB_DIR, html=True), name="web")
     return app

@@ -216,3 +216,42 @@ class DemandCell(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("demand_sources.id", ondelete="CASCADE"), primary_key=True)
     h3: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     value: Mapped[float] = mapped_column()
+
+
+# --- directory import (app/catalogue/geocoding/) ------------------------------------------------------------
+
+class GeocodeAnswer(Base):
+    """A geocoder's answer (its JSON body) to one query, so a re-run asks nothing twice. Only answers
+    that found something or said "no result" are kept; failures of the provider or the key are not."""
+
+    __tablename__ = "geocode_cache"
+
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    query_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the query as sent
+    query: Mapped[dict] = mapped_column(JSONB)  # the parameters sent, without the key
+    answer: Mapped[dict] = mapped_column(JSONB)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class UnplacedRow(Base):
+    """A directory row the geocoder could not place: kept for editors, never drawn on the riders' map.
+    `id` is the centre id the row would get; creating or importing that centre deletes the row (trigger
+    forget_unplaced_row, migration 0008)."""
+
+    __tablename__ = "unplaced_rows"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(64))
+    opening_hours: Mapped[str | None] = mapped_column(Text)
+    district_adcode: Mapped[str | None] = mapped_column(
+        ForeignKey("districts.adcode", ondelete="SET NULL"), index=True
+    )
+    source: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str | None] = mapped_column(String(16))
+    line: Mapped[int | None] = mapped_column(Integer)
+    file: Mapped[str | None] = mapped_column(Text)
+    record: Mapped[dict] = mapped_column(JSONB)  # every validated field of the row, for the editor to start from
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

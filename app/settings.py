@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     # Isochrones an anonymous coverage request may route; beyond it an editor or admin token (or
     # `servicemap coverage`) computes the layer once, and the public then reads the stored result.
     public_coverage_route_budget: int = 50
+    # Geocoder endpoints for `servicemap import --geocode`; unset means the provider's documented URL
+    # (app/catalogue/geocoding/providers.py). Point them at a proxy, or the tests' local server.
+    amap_geocoder_url: str | None = None
+    baidu_geocoder_url: str | None = None
+    tianditu_geocoder_url: str | None = None
     log_json: bool = True
     log_level: str = "INFO"
 

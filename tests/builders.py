@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.catalogue.importer import ImportDefaults, import_records
+from app.catalogue.importer import UNPLACED, ImportDefaults, Unplaced, import_records
 from app.editing import users
 from app.editing.auth import new_token, token_hash
 from geo.coords import CoordinateSystem
@@ -58,6 +58,16 @@ def add_centres(session: Session, *records: dict[str, Any], in_kunming: bool = T
     report = import_records(session, enumerate(records, start=1), crs=CoordinateSystem.wgs84,
                             defaults=ImportDefaults(), dry_run=False, require_district=in_kunming, actor=FIXTURE_ACTOR)
     assert report.ok, report.rejected
+    session.commit()
+
+
+def add_unplaced(session: Session, *records: dict[str, Any], reason: str = "test: no result") -> None:
+    """Directory rows without a point, stored through the real importer as --allow-unplaced would."""
+    rows = [(line, {**{k: v for k, v in r.items() if k not in ("lon", "lat")}, UNPLACED: Unplaced(reason, "amap")})
+            for line, r in enumerate(records, start=2)]
+    report = import_records(session, rows, crs=CoordinateSystem.wgs84, defaults=ImportDefaults(), dry_run=False,
+                            actor=FIXTURE_ACTOR, allow_unplaced=True, file_name="test-directory.csv")
+    assert report.ok and len(report.unplaced) == len(records), report.rejected
     session.commit()
 
 

@@ -61,7 +61,7 @@ def helsinki_network(tmp_path_factory: pytest.TempPathFactory) -> NetworkBuildRe
 def db(engine: Engine) -> Iterator[Session]:
     """A session on an empty catalogue: no centres, users, audit entries or reports (districts kept)."""
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE centres, users, audit_log, rate_limits CASCADE"))
+        connection.execute(text("TRUNCATE centres, users, audit_log, rate_limits, geocode_cache, unplaced_rows CASCADE"))
     with Session(engine) as session:
         yield session
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session

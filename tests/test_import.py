@@ -134,12 +134,23 @@ def test_seed_catalogue_imports_cleanly(db: Session) -> None:
                             dry_run=True)
     assert report.ok, report.rejected
     features = json.loads(SEED.read_text(encoding="utf-8"))["features"]
-    assert len(report.created) == len(features) >= 5
+    kinds = [feat["properties"]["kind"] for feat in features]
+    # 5 records from the seed articles, 1 rider station from shared/research/public-stations.md (data/SOURCES.md).
+    assert len(report.created) == len(features) == 6
+    assert (kinds.count("service_centre"), kinds.count("rider_station")) == (4, 2)
     for feat in features:
         props = feat["properties"]
         assert props["source"] and props["source_quote"] and props["location_note"]
         # An approximate point must say so; nothing in the seed claims an exact entrance it does not know.
         assert props["location_precision"] in ("building", "approximate")
+
+
+def test_serve_loads_the_seed_with_only_new(db: Session, run_cli) -> None:
+    """What scripts/serve and the container run at every start."""
+    first = run_cli("import", SEED, "--only-new")
+    assert first.exit_code == 0 and "imported: 6 new" in first.output, first.output
+    again = run_cli("import", SEED, "--only-new")
+    assert again.exit_code == 0 and "0 new, 0 changed, 6 unchanged" in again.output, again.output
 
 
 def test_geojson_reimport_after_gcj_conversion_is_stable(db: Session, tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 Coordinates copied from Amap/Tencent (GCJ-02) or Baidu (BD-09) are converted to WGS84 here, at
 the edge. Every row is validated first; if any row is rejected nothing is written, so one bad
 row never half-imports a file. Rows upsert by id, so re-importing the same file changes nothing.
+Rows a geocoder placed arrive already in WGS84 (marked WGS84_ROW); rows it could not place arrive
+marked UNPLACED and are either rejected or, when allowed, kept in `unplaced_rows` for editors.
 """
 import csv
 import hashlib
@@ -16,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.catalogue import repository
-from app.catalogue.schemas import CentreIn
+from app.catalogue.schemas import CentreFields, CentreIn
 from app.editing import users
 from app.editing.service import snapshot
 from geo.coords import CoordinateSystem, to_wgs84
@@ -26,7 +28,11 @@ from geo.hours import InvalidOpeningHours, validate_opening_hours
 CSV_ALIASES = {"name": "name_zh", "名称": "name_zh", "hours": "opening_hours", "服务时间": "opening_hours",
                "地址": "address", "电话": "phone", "联系电话": "phone", "lng": "lon", "longitude": "lon",
                "latitude": "lat", "district": "district_adcode"}
+CSV_ALIASES |= {"区县": "district_adcode", "所属区县": "district_adcode"}
 LIST_SEPARATORS = (";", "|", "；", "、")
+# Marks set on a row by the geocoding step (app/catalogue/geocoding/service.py).
+WGS84_ROW = "_wgs84"  # lon/lat are already WGS84, whatever the file's --crs
+UNPLACED = "_unplaced"  # an Unplaced: why the row has no point
 
 
 class RowError(Exception):
@@ -43,6 +49,19 @@ class RejectedRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class Unplaced:
+    reason: str
+    provider: str | None = None
+
+
+@dataclass(frozen=True)
+class UnplacedEntry:
+    line: int
+    id: str
+    reason: str
+
+
 @dataclass
 class ImportReport:
     dry_run: bool
@@ -51,6 +70,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # differ from the file, left as stored (only_new)
     rejected: list[RejectedRow] = field(default_factory=list)
+    unplaced: list[UnplacedEntry] = field(default_factory=list)  # kept for editors (allow_unplaced)
 
     @property
     def ok(self) -> bool:
@@ -112,26 +132,43 @@ def _split_list(value: Any) -> list[str]:
     return sorted({part.strip() for part in text.split(",") if part.strip()})
 
 
-def normalise(record: dict[str, Any], *, crs: CoordinateSystem, defaults: ImportDefaults) -> dict[str, Any]:
-    """Validated column values (WGS84 lon/lat) for one row, or RowError naming the field."""
+def _fields(record: dict[str, Any], defaults: ImportDefaults) -> dict[str, Any]:
+    """The row with defaults, id, amenity list and checked hours; coordinates untouched."""
     if "_error" in record:
         raise RowError(*record["_error"])
     record = {"kind": defaults.kind, "location_precision": defaults.location_precision,
-              **({"source": defaults.source} if defaults.source else {}), **record}
+              **({"source": defaults.source} if defaults.source else {}),
+              **{k: v for k, v in record.items() if k not in (WGS84_ROW, UNPLACED)}}
     record.setdefault("id", stable_id(record))
     if "amenities" in record:
         record["amenities"] = _split_list(record["amenities"])
-    record["lon"], record["lat"] = _coordinates(record, crs)
     if record.get("opening_hours"):
         try:
             record["opening_hours"] = validate_opening_hours(str(record["opening_hours"]))
         except InvalidOpeningHours as exc:
             raise RowError("opening_hours", str(exc)) from None
+    return record
+
+
+def _validated(model: type[CentreFields], record: dict[str, Any]) -> dict[str, Any]:
     try:
-        return CentreIn.model_validate(record).model_dump()
+        return model.model_validate(record).model_dump()
     except ValidationError as exc:
         first = exc.errors()[0]
         raise RowError(".".join(str(p) for p in first["loc"]) or None, first["msg"]) from None
+
+
+def normalise(record: dict[str, Any], *, crs: CoordinateSystem, defaults: ImportDefaults) -> dict[str, Any]:
+    """Validated column values (WGS84 lon/lat) for one row, or RowError naming the field."""
+    fields = _fields(record, defaults)
+    fields["lon"], fields["lat"] = _coordinates(fields, CoordinateSystem.wgs84 if record.get(WGS84_ROW) else crs)
+    return _validated(CentreIn, fields)
+
+
+def normalise_unplaced(record: dict[str, Any], *, defaults: ImportDefaults) -> dict[str, Any]:
+    """Validated column values of a row that has no point (the geocoder could not place it)."""
+    fields = {k: v for k, v in _fields(record, defaults).items() if k not in ("lon", "lat")}
+    return _validated(CentreFields, fields)
 
 
 def _coordinates(record: dict[str, Any], crs: CoordinateSystem) -> tuple[float, float]:
@@ -171,32 +208,58 @@ def _changed_fields(new: dict[str, Any], old: repository.CentreRow) -> list[str]
     return sorted(key for key, value in new.items() if current.get(key) != value)
 
 
+def _check_known_district(session: Session, record: dict[str, Any]) -> None:
+    claimed = record.get("district_adcode")
+    if claimed and not repository.district_exists(session, adcode=claimed):
+        raise RowError("district_adcode", f"{claimed} is not a Kunming district")
+
+
 def import_records(
     session: Session, rows: Iterable[tuple[int, dict[str, Any]]], *, crs: CoordinateSystem,
     defaults: ImportDefaults, dry_run: bool, require_district: bool = True, only_new: bool = False,
-    actor: str = "import",
+    actor: str = "import", allow_unplaced: bool = False, file_name: str | None = None,
 ) -> ImportReport:
     """Validate all rows, then upsert them in the caller's transaction unless any was rejected.
 
     only_new adds missing centres and leaves existing ones as stored (editors' changes survive a
-    re-seed). Every write is audited under `actor`, like an editor's."""
-    report, accepted = ImportReport(dry_run=dry_run), {}
+    re-seed). Every write is audited under `actor`, like an editor's. Rows marked UNPLACED are
+    rejected, or with allow_unplaced kept in `unplaced_rows` (never on the map) in the same transaction."""
+    report, accepted, unplaced = ImportReport(dry_run=dry_run), {}, {}
     for line, raw in rows:
         try:
-            record = normalise(raw, crs=crs, defaults=defaults)
-            _check_district(session, record, require_district=require_district)
+            record = _checked_row(session, raw, crs=crs, defaults=defaults, require_district=require_district)
         except RowError as exc:
             report.rejected.append(RejectedRow(line, exc.field, exc.reason))
             continue
-        if record["id"] in accepted:
+        if record["id"] in accepted or record["id"] in unplaced:
             report.rejected.append(RejectedRow(line, "id", f"duplicate id {record['id']!r} in this file"))
-        accepted[record["id"]] = record
+        why: Unplaced | None = raw.get(UNPLACED)
+        if why is None:
+            accepted[record["id"]] = record
+        elif allow_unplaced:
+            unplaced[record["id"]] = {"record": CentreFields.model_validate(record).model_dump(mode="json"),
+                                      "reason": why.reason, "provider": why.provider, "line": line}
+            report.unplaced.append(UnplacedEntry(line, record["id"], why.reason))
+        else:
+            report.rejected.append(RejectedRow(line, "address", why.reason))
     existing = repository.existing_centres(session, ids=accepted)
     _classify(report, accepted, existing, only_new=only_new)
     if report.ok and not dry_run:
         repository.upsert_centres(session, records=[accepted[i] for i in (*report.created, *report.updated)])
         _audit(session, report, accepted, existing, actor=actor)
+        repository.keep_unplaced(session, rows=list(unplaced.values()), file_name=file_name)
     return report
+
+
+def _checked_row(session: Session, raw: dict[str, Any], *, crs: CoordinateSystem, defaults: ImportDefaults,
+                 require_district: bool) -> dict[str, Any]:
+    if UNPLACED in raw:
+        record = normalise_unplaced(raw, defaults=defaults)
+        _check_known_district(session, record)
+        return record
+    record = normalise(raw, crs=crs, defaults=defaults)
+    _check_district(session, record, require_district=require_district)
+    return record
 
 
 def _classify(report: ImportReport, accepted: dict[str, dict[str, Any]],

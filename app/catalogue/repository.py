@@ -9,7 +9,7 @@ from sqlalchemy import Select, String, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
-from app.models import Centre, District
+from app.models import Centre, District, UnplacedRow
 
 # Columns the catalogue describes; the rest are kept by the system (geometry, timestamps, versioning).
 SYSTEM_COLUMNS = ("geom", "created_at", "updated_at", "version", "deleted_at")
@@ -243,3 +243,32 @@ def count_centres(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Centre)) or 0
 
 
+UNPLACED_COLUMNS = ("name_zh", "address", "phone", "opening_hours", "district_adcode", "source")
+
+
+def keep_unplaced(session: Session, *, rows: Sequence[dict[str, Any]], file_name: str | None) -> None:
+    """Upsert directory rows that have no point ({"record", "reason", "provider", "line"}), except those
+    whose centre exists by now: a centre with the id makes the row placed."""
+    placed = existing_centres(session, ids=[row["record"]["id"] for row in rows])
+    values = [
+        {"id": row["record"]["id"], **{c: row["record"].get(c) for c in UNPLACED_COLUMNS}, "reason": row["reason"],
+         "provider": row["provider"], "line": row["line"], "file": file_name, "record": row["record"]}
+        for row in rows if row["record"]["id"] not in placed
+    ]
+    if not values:
+        return
+    statement = insert(UnplacedRow)
+    updated = {c: statement.excluded[c] for c in values[0] if c != "id"} | {"imported_at": func.now()}
+    for chunk_start in range(0, len(values), 500):
+        session.execute(statement.values(values[chunk_start:chunk_start + 500])
+                        .on_conflict_do_update(index_elements=[UnplacedRow.id], set_=updated))
+
+
+def list_unplaced(session: Session, *, districts: Sequence[str] | None, limit: int, offset: int) -> list[dict]:
+    """Unplaced directory rows, in `districts` (None: all), oldest import first, then by line."""
+    query = select(UnplacedRow.id, *(UnplacedRow.__table__.c[c] for c in UNPLACED_COLUMNS), UnplacedRow.reason,
+                   UnplacedRow.provider, UnplacedRow.line, UnplacedRow.imported_at)
+    if districts is not None:
+        query = query.where(UnplacedRow.district_adcode.in_(list(districts)))
+    query = query.order_by(UnplacedRow.imported_at, UnplacedRow.line, UnplacedRow.id).limit(limit).offset(offset)
+    return [dict(row._mapping) for row in session.execute(query)]

@@ -1,4 +1,4 @@
-"""Catalogue routes: list, nearest, one centre, districts."""
+"""Catalogue routes: list, nearest, one centre, districts, directory rows waiting for a place."""
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -12,9 +12,11 @@ from app.catalogue.schemas import (
     CentreFeature,
     DistrictSummary,
     NearestCollection,
+    UnplacedRowOut,
 )
-from app.catalogue.service import centre_by_id, district_table, search_centres
+from app.catalogue.service import centre_by_id, district_table, search_centres, unplaced_rows
 from app.db import SessionDep
+from app.editing.auth import ActorDep
 from app.editing.service import etag
 from app.errors import responses
 from app.http import GeoJSONResponse, Offset
@@ -23,6 +25,7 @@ from geo.modes import TravelMode
 
 router = APIRouter(prefix="/api/centres", tags=["centres"])
 districts_router = APIRouter(prefix="/api/districts", tags=["districts"])
+unplaced_router = APIRouter(prefix="/api/unplaced", tags=["directory"])
 
 
 @router.get("", response_model=CentreCollection, response_class=GeoJSONResponse)
@@ -67,3 +70,15 @@ def get_centre(
 @districts_router.get("", response_model=list[DistrictSummary])
 def list_districts(session: SessionDep) -> list[dict]:
     return district_table(session)
+
+
+@unplaced_router.get("", response_model=list[UnplacedRowOut], responses=responses(401, 403, 422))
+def list_unplaced(
+    session: SessionDep, actor: ActorDep,
+    district: Annotated[str | None, Query(pattern=r"^\d{6}$", description="District adcode, e.g. 530102")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip (paging)")] = 0,
+) -> list[dict]:
+    """Directory rows the geocoder could not place (`servicemap import --allow-unplaced`), for editors to
+    place with a pin: creating the centre `id` removes the row. Editors see their districts; admins all."""
+    return unplaced_rows(session, actor, district=district, limit=limit, offset=offset)

@@ -107,8 +107,8 @@ class PlainText(BaseModel):
         return value
 
 
-class CentreIn(PlainText):
-    """One catalogue record as imported or edited (coordinates already in WGS84)."""
+class CentreFields(PlainText):
+    """A catalogue record's fields without its point: what a directory row the geocoder could not place keeps."""
 
     model_config = {"extra": "forbid", "use_enum_values": True}
 
@@ -131,8 +131,29 @@ class CentreIn(PlainText):
     source_quote: str | None = None
     last_verified: date | None = None
     status: Status = Status.open
+
+
+class CentreIn(CentreFields):
+    """One catalogue record as imported or edited (coordinates already in WGS84)."""
+
     lon: float = Field(ge=-180, le=180)
     lat: float = Field(ge=-90, le=90)
+
+
+class UnplacedRowOut(BaseModel):
+    """A directory row waiting for a place: `id` is the centre id it gets once an editor places it."""
+
+    id: str
+    name_zh: str
+    address: str | None
+    phone: str | None
+    opening_hours: str | None
+    district_adcode: str | None
+    source: str
+    reason: str = Field(description="Why the geocoder could not place it")
+    provider: str | None = Field(description="The geocoder asked (amap, baidu, tianditu), if any")
+    line: int | None = Field(description="Line of the directory file (feature number for GeoJSON)")
+    imported_at: datetime
 
 
 class CentreUpdate(PlainText):

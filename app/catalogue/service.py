@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.catalogue import repository
 from app.catalogue.repository import CentreFilter, CentreRow
-from app.errors import InvalidParameter, NotFound
+from app.editing.auth import Actor
+from app.errors import Forbidden, InvalidParameter, NotFound
 from geo import hours
 from geo.hours import END_OF_DAY, SHANGHAI
 
@@ -86,3 +87,14 @@ def centre_by_id(session: Session, *, centre_id: str) -> tuple[dict, int]:
 
 def district_table(session: Session) -> list[dict]:
     return repository.district_summaries(session)
+
+
+def unplaced_rows(session: Session, actor: Actor, *, district: str | None, limit: int, offset: int) -> list[dict]:
+    """Directory rows waiting for a place: an editor's districts (or one of them), or any for admins."""
+    if district is None:
+        return repository.list_unplaced(session, districts=None if actor.is_admin else actor.districts,
+                                        limit=limit, offset=offset)
+    check_districts(session, [district])
+    if not actor.is_admin and district not in actor.districts:
+        raise Forbidden(f"editor {actor.name!r} does not edit district {district}", field="district")
+    return repository.list_unplaced(session, districts=[district], limit=limit, offset=offset)

@@ -15,8 +15,8 @@ from geo.hours import validate_opening_hours
 from tests.builders import add_user, bearer
 from tests.web.conftest import NewContext, PageWatch, screenshot
 from tests.web.server import LiveServer, start_server
-from tests.web.test_a11y import blocking_violations
 from tests.web.stations import CHENGGONG_CENTRE, NEAR_NO_CHARGING, OPEN_WITH_CHARGING, load_stations
+from tests.web.test_a11y import blocking_violations
 
 PHONE = {}
 DESK = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False, "device_scale_factor": 1}

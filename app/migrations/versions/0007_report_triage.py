@@ -2,7 +2,7 @@
 (which report was confirmed or dismissed) and may concern a user instead of a centre.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
