@@ -17,6 +17,7 @@ from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_centres, add
 from tests.web.server import LiveServer, start_server
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+REPORT = Path(__file__).resolve().parents[1] / "test-artifacts" / "schemathesis.txt"
 
 
 @pytest.fixture
@@ -42,7 +43,9 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(
     ]
     assert shutil.which(command[0]), "schemathesis is installed with the test extras"
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    summary = result.stdout[-3000:]
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(result.stdout + result.stderr)  # the whole run, for reading a failure in full
+    summary = result.stdout[-3000:] + f"\n(the whole run: {REPORT})"
     cases = re.search(r"(\d+) generated", result.stdout)
     with capsys.disabled():  # the case count belongs in the suite's output, not only on failure
         print(f"\nschemathesis: {cases.group(1) if cases else '?'} generated cases, exit {result.returncode}")

@@ -4,31 +4,23 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from app.catalogue.repository import CentreFilter
-from app.catalogue.schemas import CENTRE_ID_PATTERN, Moment
-from app.errors import InvalidParameter
+from app.catalogue.schemas import CENTRE_ID_PATTERN, Adcode, Moment
 from geo.amenities import Amenity, Kind, Level, Status
 from geo.coords import parse_bbox
 
 CentreId = Annotated[str, Path(pattern=CENTRE_ID_PATTERN, description="Stable centre id")]
-
-
-def check_adcodes(adcodes: list[str]) -> list[str]:
-    for adcode in adcodes:
-        if not adcode.isascii() or not adcode.isdigit() or len(adcode) != 6:
-            raise InvalidParameter(f"district must be a 6-digit adcode, got {adcode!r}", field="district")
-    return adcodes
+Districts = Annotated[list[Adcode], Query(description="District adcode(s), e.g. 530102")]
 
 
 def centre_filter(
     kind: Annotated[list[Kind], Query(description="Any of these kinds")] = [],
     level: Annotated[list[Level], Query(description="Any of these levels")] = [],
-    district: Annotated[list[str], Query(description="District adcode(s), e.g. 530102")] = [],
+    district: Districts = [],
     amenity: Annotated[list[Amenity], Query(description="All of these amenities")] = [],
     status: Annotated[list[Status], Query(description="Any of these statuses")] = [],
     bbox: Annotated[str | None, Query(description="west,south,east,north in WGS84 degrees")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Text in name or address")] = None,
 ) -> CentreFilter:
-    check_adcodes(district)
     return CentreFilter(
         kinds=[k.value for k in kind], levels=[lv.value for lv in level], districts=district,
         amenities=[a.value for a in amenity], statuses=[s.value for s in status],

@@ -3,12 +3,14 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from geojson_pydantic import Feature, FeatureCollection, Point
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 from app.http import has_control_characters
 from geo.amenities import Amenity, Kind, Level, LocationPrecision, Status
 
 CENTRE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
+# A county-level division code (district or county), e.g. 530102 五华区.
+Adcode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 ETAG_HEADER = {"ETag": {"description": "Version of the centre, for If-Match", "schema": {"type": "string"}}}
 # OpenAPI links: what a client (and schemathesis's stateful phase) can do next with a centre it holds.
 _THIS_CENTRE = {"centre_id": "$response.body#/id"}

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.catalogue.params import check_adcodes
+from app.catalogue.params import Districts
 from app.catalogue.schemas import Moment
 from app.coverage.demand import describe_sources
 from app.coverage.figures import cells_geojson, figures, gaps_geojson, union_geojson
@@ -31,13 +31,13 @@ def coverage_query(
                                          "no offset = Asia/Shanghai)")] = None,
     kind: Annotated[list[Kind], Query(description="Only centres of these kinds")] = [],
     amenity: Annotated[list[Amenity], Query(description="Only centres with all of these amenities")] = [],
-    district: Annotated[list[str], Query(description="Report on these districts (default: all on the network)")] = [],
+    district: Districts = [],
     resolution: Annotated[int, Query(ge=MIN_RESOLUTION, le=MAX_RESOLUTION, description="H3 resolution")]
     = DEFAULT_RESOLUTION,
     demand: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Demand source id (default: the best)")] = None,
 ) -> CoverageQuery:
     return CoverageQuery(mode=mode, minutes=minutes, at=at, kinds=tuple(k.value for k in kind),
-                         amenities=tuple(a.value for a in amenity), districts=tuple(check_adcodes(district)),
+                         amenities=tuple(a.value for a in amenity), districts=tuple(district),
                          resolution=resolution, demand_source=demand)
 
 
@@ -90,7 +90,7 @@ def coverage_siting(request: Request, session: SessionDep, body: SitingRequest, 
     state = request.app.state
     budget = None if actor else state.settings.public_coverage_route_budget
     query = CoverageQuery(mode=body.mode, minutes=body.minutes, at=body.at, kinds=tuple(k.value for k in body.kind),
-                          amenities=tuple(a.value for a in body.amenity), districts=tuple(check_adcodes(body.district)),
+                          amenities=tuple(a.value for a in body.amenity), districts=tuple(body.district),
                           resolution=body.resolution, demand_source=body.demand)
     sites = [Site(s.id, s.lon, s.lat) for s in body.sites] if body.sites else None
     return suggest(session, state.network, query, k=body.k, sites=sites, host_kinds=[k.value for k in body.host_kind],

@@ -5,7 +5,7 @@ from typing import Literal
 from geojson_pydantic import Feature, FeatureCollection, Point
 from pydantic import BaseModel, Field
 
-from app.catalogue.schemas import Moment
+from app.catalogue.schemas import Adcode, Moment
 from geo.amenities import Amenity, Kind
 from geo.coverage import DEFAULT_RESOLUTION, MAX_RESOLUTION, MIN_RESOLUTION
 from geo.modes import TravelMode
@@ -106,7 +106,7 @@ class SitingRequest(BaseModel):
     at: Moment | None = Field(None, description="Only centres open at this moment count as existing")
     kind: list[Kind] = Field([], description="Existing centres of these kinds count (default all)")
     amenity: list[Amenity] = []
-    district: list[str] = Field([], description="Districts (adcodes) whose demand counts")
+    district: list[Adcode] = Field([], description="Districts (adcodes) whose demand counts")
     resolution: int = Field(DEFAULT_RESOLUTION, ge=MIN_RESOLUTION, le=MAX_RESOLUTION)
     demand: int | None = Field(None, ge=1, le=2**31 - 1, description="Demand source id (default: the best imported)")
     sites: list[SiteIn] | None = Field(None, max_length=1000, description="Candidate sites (uploaded)")

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from app.catalogue.params import check_adcodes
+from app.catalogue.params import Districts
 from app.db import SessionDep
 from app.editing.accounts import create_user, me, reissue_token, update_user
 from app.editing.auth import ActorDep, AdminDep
@@ -27,7 +27,6 @@ from app.http import Offset
 router = APIRouter(prefix="/api", tags=["editor"])
 users_router = APIRouter(prefix="/api/users", tags=["users"])
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="User id")]
-Districts = Annotated[list[str], Query(description="District adcode(s); editors only their own")]
 
 
 @router.get("/me", response_model=MeOut, responses=responses(401))
@@ -43,7 +42,7 @@ def centres_to_look_after(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200, offset: Offset = 0,
 ) -> dict:
     """Centres of the editor's districts (admins: all), those with open rider reports first."""
-    return editor_centres(session, actor, districts=check_adcodes(district), text=q, limit=limit, offset=offset)
+    return editor_centres(session, actor, districts=district, text=q, limit=limit, offset=offset)
 
 
 @router.post("/hours/preview", response_model=HoursPreviewOut, responses=responses(422))

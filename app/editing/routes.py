@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from app.catalogue.params import CentreId, check_adcodes
+from app.catalogue.params import CentreId, Districts
 from app.catalogue.schemas import CENTRE_ID_PATTERN, CENTRE_LINKS, ETAG_HEADER, CentreFeature, CentreIn, CentreUpdate
 from app.db import SessionDep
 from app.editing.auth import ActorDep
@@ -91,12 +91,12 @@ def reports(session: SessionDep, centre_id: CentreId, limit: Annotated[int, Quer
 def reports_to_handle(
     session: SessionDep, actor: ActorDep,
     centre_id: Annotated[str | None, Query(pattern=CENTRE_ID_PATTERN)] = None,
-    district: Annotated[list[str], Query(description="District adcode(s); editors only their own")] = [],
+    district: Districts = [],
     state: Annotated[Literal["open", "all"], Query(description="open: neither confirmed nor dismissed")] = "open",
     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0,
 ) -> list[dict]:
     """Rider reports of the editor's districts (admins: all), newest first, with their age."""
-    return editor_reports(session, actor, centre_id=centre_id, districts=check_adcodes(district),
+    return editor_reports(session, actor, centre_id=centre_id, districts=district,
                           only_open=state == "open", limit=limit, offset=offset)
 
 

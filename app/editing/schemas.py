@@ -2,9 +2,9 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
-from app.catalogue.schemas import Moment
+from app.catalogue.schemas import Adcode, Moment
 
 ReportState = Literal["open", "confirmed", "dismissed"]
 Role = Literal["editor", "admin"]
@@ -101,12 +101,7 @@ class UserWithToken(UserOut):
 
 
 def _clean_districts(districts: list[str] | None) -> list[str] | None:
-    if districts is None:
-        return None
-    for adcode in districts:
-        if not (adcode.isascii() and adcode.isdigit() and len(adcode) == 6):
-            raise ValueError(f"a district is a 6-digit adcode, got {adcode!r}")
-    return sorted(set(districts))
+    return None if districts is None else sorted(set(districts))
 
 
 class UserIn(BaseModel):
@@ -114,7 +109,7 @@ class UserIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=100, description="Who this is, e.g. 大观街道-张三")
     role: Role = "editor"
-    districts: list[str] = Field([], max_length=20)
+    districts: list[Adcode] = Field([], max_length=20)
 
     _districts = field_validator("districts")(_clean_districts)
 
@@ -130,8 +125,8 @@ class UserUpdate(BaseModel):
     model_config = {"extra": "forbid"}
 
     role: Role | None = None
-    districts: list[str] | None = Field(None, max_length=20)
-    active: bool | None = None
+    districts: list[Adcode] | None = Field(None, max_length=20)
+    active: StrictBool | None = None  # JSON true/false only: 0 is not "disable"
 
     _districts = field_validator("districts")(_clean_districts)
 
