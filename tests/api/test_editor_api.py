@@ -204,7 +204,7 @@ def test_admin_issues_a_token_once_disables_and_reissues(client: TestClient, peo
     ("post", "/api/users", {"name": "五华编辑", "districts": [WUHUA]}, 409, "name"),
     ("post", "/api/users", {"name": "新编辑"}, 422, "districts"),
     ("post", "/api/users", {"name": "新编辑", "districts": ["999999"]}, 422, "districts"),
-    ("post", "/api/users", {"name": "新编辑", "districts": ["abc"]}, 422, "districts"),
+    ("post", "/api/users", {"name": "新编辑", "districts": ["abc"]}, 422, "districts.0"),
     ("post", "/api/users", {"name": "   ", "districts": [WUHUA]}, 422, "name"),
     ("post", "/api/users", {"name": "新编辑", "role": "owner"}, 422, "role"),
     ("patch", "/api/users/999999", {"active": False}, 404, "user_id"),
