@@ -58,7 +58,7 @@ def test_closed_stations_show_when_asked(phone: Page, live_server: LiveServer) -
     phone.goto(live_server.url("/?amenity=phone_charging&open=0"))
     wait_for_list(phone)
     assert CLOSED_WITH_CHARGING["name_zh"] in card_titles(phone)[0]
-    expect(card(phone, CLOSED_WITH_CHARGING).locator(".badge-closed")).to_have_text("现在不营业")
+    expect(card(phone, CLOSED_WITH_CHARGING).locator(".badge-closed")).to_have_text("暂停开放")  # its status
     expect(phone.get_by_label("只看现在营业的")).not_to_be_checked()
 
 
