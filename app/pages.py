@@ -2,17 +2,17 @@
 previews), its configuration, the display vocabulary and the /embed page."""
 import re
 from pathlib import Path
-from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from app.catalogue.schemas import CENTRE_ID_PATTERN
 from app.catalogue.service import centre_by_id
 from app.db import SessionDep
 from app.errors import NotFound
-from app.page_meta import PageMeta, render_page, site_meta, station_meta
+from app.page_meta import Lang, PageMeta, render_page, site_meta, station_meta
 from geo.amenities import AMENITY_LABELS, KIND_LABELS, LEVEL_LABELS, PRECISION_LABELS, STATUS_LABELS, Amenity
 
 router = APIRouter(tags=["front end"])
@@ -66,7 +66,7 @@ def client_config(request: Request) -> ClientConfig:
     )
 
 
-def _shared_station(session: SessionDep, station: str, lang: str) -> PageMeta | None:
+def _shared_station(session: Session, station: str, lang: Lang) -> PageMeta | None:
     if not re.fullmatch(CENTRE_ID_PATTERN, station):
         return None
     try:
@@ -78,12 +78,11 @@ def _shared_station(session: SessionDep, station: str, lang: str) -> PageMeta | 
 
 @router.get("/", include_in_schema=False, response_class=HTMLResponse)
 def app_page(
-    request: Request, session: SessionDep, station: Annotated[str | None, Query(max_length=64)] = None,
-    lang: Annotated[str | None, Query(max_length=8)] = None,
+    request: Request, session: SessionDep, station: str | None = None, lang: str | None = None,
 ) -> HTMLResponse:
     """The app; `?station=<id>` opens that station's card, and its title and description are in the page's
     head so chat apps show them in the link preview. An unknown station gets the plain page with a 404."""
-    language: Literal["zh", "en"] = "en" if lang == "en" else "zh"
+    language: Lang = "en" if lang == "en" else "zh"
     meta = _shared_station(session, station, language) if station else None
     status = 404 if station and meta is None else 200
     image = str(request.url_for("web", path="/icons/icon-512.png"))

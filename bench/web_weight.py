@@ -94,7 +94,8 @@ def print_answer_sizes(base_url: str) -> None:
             response.raise_for_status()
             sizes[fields] = (len(response.content), response.num_bytes_downloaded, len(response.json()["features"]))
     for fields, (raw, sent, count) in sizes.items():
-        print(f"nearest answer, fields={fields:<4} {count:>3} stations: {raw / 1024:6.1f} KB raw, {sent / 1024:5.1f} KB sent")
+        print(f"nearest answer, fields={fields:<4} {count:>3} stations: "
+              f"{raw / 1024:6.1f} KB raw, {sent / 1024:5.1f} KB sent")
 
 
 def first_list_ms(browser: Browser, base_url: str, *, cpu_slowdown: float, network: str) -> float:

@@ -13,21 +13,20 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # what is marked as another language (the English switch is labelled in English on purpose) and the
 # base map's attribution, a legal notice the operator configures (by default OpenStreetMap's, in English).
 RENDERED_TEXT = """() => {
-  const skip = (el) => el.closest('[lang]:not(html)') && el.closest('[lang]:not(html)').lang !== document.documentElement.lang
-    || el.closest('.leaflet-control-attribution');
-  const texts = [];
+  const marked = (el) => el.closest('[lang]:not(html)');
+  const skip = (el) => (marked(el) && marked(el).lang !== document.documentElement.lang)
+    || el.closest('.leaflet-control-attribution') || !el.getClientRects().length;
+  const hidden = (el) => ['SCRIPT', 'NOSCRIPT', 'TEXTAREA'].includes(el.tagName)
+    || getComputedStyle(el).visibility === 'hidden' || (el.closest('details:not([open])') && !el.closest('summary'));
+  const texts = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
-    const node = walker.currentNode, el = node.parentElement;
-    if (!el || skip(el) || !el.getClientRects().length || ['SCRIPT', 'NOSCRIPT', 'TEXTAREA'].includes(el.tagName)) continue;
-    if (getComputedStyle(el).visibility === 'hidden' || el.closest('details:not([open])') && !el.closest('summary')) continue;
-    texts.push(node.textContent);
+    const el = walker.currentNode.parentElement;
+    if (el && !skip(el) && !hidden(el)) texts.push(walker.currentNode.textContent);
   }
   for (const el of document.body.querySelectorAll('[aria-label], [title]')) {
-    if (skip(el) || !el.getClientRects().length) continue;
-    texts.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '');
+    if (!skip(el)) texts.push(el.getAttribute('aria-label') || '', el.getAttribute('title') || '');
   }
-  texts.push(document.title);
   return texts.join('\\n');
 }"""
 

@@ -32,7 +32,7 @@ function fullMapLink(state) {
 }
 
 function renderChrome(state) {
-  document.title = `${t("title")} · ${t("subtitle")}`;
+  if (!state.station) document.title = `${t("title")} · ${t("subtitle")}`; // a shared station's: rider.js
   applyStaticText();
   byId("lang-switch").textContent = t("langSwitch");
   byId("lang-switch").setAttribute("lang", state.lang === "en" ? "zh-CN" : "en");

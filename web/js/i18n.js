@@ -66,7 +66,7 @@ const STRINGS = {
     navSystem: "手机地图",
     navLabel: "用{app}导航到{name}",
     stationMarker: "{n}. {name}",
-    offlineData: "离线数据，更新于 {age}（{t}）",
+    offlineData: "离线数据，{age}更新（{t}）",
     offlineNoData: "当前离线，且没有可用的缓存数据。",
     networkError: "网络连接失败，请检查网络后重试。",
     serverError: "服务暂时不可用，请稍后再试。",

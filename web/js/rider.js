@@ -213,7 +213,8 @@ export function createRider(app) {
 
   function announceResult() {
     const count = result.body.features.length;
-    announce(count ? t("foundStations", { n: count }) : t(result.source === "nearest" ? "noStations" : "noStationsCatalogue"));
+    const none = result.source === "nearest" ? "noStations" : "noStationsCatalogue";
+    announce(count ? t("foundStations", { n: count }) : t(none));
   }
 
   function rankingText() {
@@ -244,7 +245,8 @@ export function createRider(app) {
       ranking: source === "nearest" ? body.ranking : null, newWindow: state.isEmbed,
     };
     clear(list);
-    body.features.forEach((feature, index) => list.append(stationCard(feature, source === "station" ? null : index, ctx)));
+    const numbered = source !== "station";
+    body.features.forEach((feature, index) => list.append(stationCard(feature, numbered ? index : null, ctx)));
     if (!body.features.length) {
       list.append(el("li", { class: "empty", text: t(source === "nearest" ? "noStations" : "noStationsCatalogue") }));
     }
@@ -296,6 +298,8 @@ export function createRider(app) {
     if (!result) return;
     renderNotes();
     renderList();
+    const [shared] = result.source === "station" ? result.body.features : [];
+    if (shared) document.title = `${stationName(shared.properties)} · ${t("title")}`;
   }
 
   // Everything, e.g. after a change of language.
