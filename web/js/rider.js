@@ -133,7 +133,8 @@ export function createRider(app) {
   }
 
   async function locateRider({ early = null } = {}) {
-    announce(t("locating"));
+    if (result) announce(t("locating"));
+    else showLoading(t("locating")); // nothing listed yet: say what the wait is for
     byId("locate").setAttribute("aria-busy", "true");
     try {
       const position = await locate({ early });
@@ -170,9 +171,8 @@ export function createRider(app) {
     return ["api/centres/nearest", { ...near, ...filters }, "nearest"];
   }
 
-  function showLoading() {
+  function showLoading(text = state.origin ? t("loadingStations") : t("loading")) {
     list.setAttribute("aria-busy", "true");
-    const text = state.origin ? t("loadingStations") : t("loading");
     clear(list).append(el("li", { class: "loading", text }));
     announce(text);
   }
