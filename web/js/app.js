@@ -79,8 +79,8 @@ function loadMap(basics) {
 
 async function startPlanner(app) {
   try {
-    const [{ createPlanner }, basics, mapView] = await Promise.all([import("./planner.js"), app.ready, app.mapReady]);
-    Object.assign(app, basics, { mapView });
+    const [{ createPlanner }, , mapView] = await Promise.all([import("./planner.js"), app.ready, app.mapReady]);
+    app.mapView = mapView;
     return createPlanner(app);
   } catch (error) {
     announce(errorText(error), { error: true });
@@ -106,8 +106,8 @@ async function boot() {
   renderChrome(state);
   registerServiceWorker();
   const basics = loadBasics();
-  const app = { state, ready: basics, mapReady: loadMap(basics), share: null };
-  basics.then((loaded) => Object.assign(app, loaded), () => undefined);
+  const app = { state, mapReady: loadMap(basics), share: null };
+  app.ready = basics.then((loaded) => Object.assign(app, loaded)); // config, vocab, districts on app
   app.stateChanged = () => {
     writeState(state);
     renderChrome(state);
