@@ -1,10 +1,18 @@
-"""Routes for the web front end: its configuration, the display vocabulary, the /embed and /edit pages."""
+"""Routes for the web front end: the app page (with a shared station's title and description for link
+previews), its configuration, the display vocabulary, the /embed and /edit pages."""
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from app.catalogue.schemas import CENTRE_ID_PATTERN
+from app.catalogue.service import centre_by_id
+from app.db import SessionDep
+from app.errors import NotFound
+from app.page_meta import Lang, PageMeta, render_page, site_meta, station_meta
 from geo.amenities import AMENITY_LABELS, KIND_LABELS, LEVEL_LABELS, PRECISION_LABELS, STATUS_LABELS, Amenity
 
 router = APIRouter(tags=["front end"])
@@ -64,6 +72,30 @@ def edit_page() -> FileResponse:
     return FileResponse(WEB_DIR / "edit.html", media_type="text/html", headers={
         "Content-Security-Policy": "frame-ancestors 'none'", "Cache-Control": "no-store",
     })
+
+
+def _shared_station(session: Session, station: str, lang: Lang) -> PageMeta | None:
+    if not re.fullmatch(CENTRE_ID_PATTERN, station):
+        return None
+    try:
+        centre, _ = centre_by_id(session, centre_id=station)
+    except NotFound:
+        return None
+    return station_meta(centre["properties"], lang)
+
+
+@router.get("/", include_in_schema=False, response_class=HTMLResponse)
+def app_page(
+    request: Request, session: SessionDep, station: str | None = None, lang: str | None = None,
+) -> HTMLResponse:
+    """The app; `?station=<id>` opens that station's card, and its title and description are in the page's
+    head so chat apps show them in the link preview. An unknown station gets the plain page with a 404."""
+    language: Lang = "en" if lang == "en" else "zh"
+    meta = _shared_station(session, station, language) if station else None
+    status = 404 if station and meta is None else 200
+    image = str(request.url_for("web", path="/icons/icon-512.png"))
+    return HTMLResponse(render_page(WEB_DIR / "index.html", meta or site_meta(language), image_url=image),
+                        status_code=status)
 
 
 @router.get("/embed", include_in_schema=False)

@@ -1,7 +1,8 @@
 // Service worker: the app shell from the cache (refreshed in the background), API answers from the
 // network with the last copy kept, so the list still opens offline with a note of how old it is.
+// Answers the page fetched before this worker controlled it arrive as "keep" messages (offline.js).
 // Bump VERSION with every release of the front end: the new worker then re-caches the whole shell.
-const VERSION = "v1";
+const VERSION = "v2";
 const SHELL_CACHE = `servicemap-shell-${VERSION}`;
 const DATA_CACHE = "servicemap-data-v1";
 const OFFLINE_HEADER = "X-Servicemap-Offline";
@@ -10,8 +11,7 @@ const FETCHED_AT_HEADER = "X-Servicemap-Fetched-At";
 const SHELL = [
   "./", "embed", "index.html", "manifest.webmanifest", "css/app.css",
   "js/api.js", "js/app.js", "js/coords.js", "js/deeplinks.js", "js/dom.js", "js/filters.js", "js/i18n.js",
-  "js/icons.js", "js/locate.js", "js/map.js", "js/offline.js", "js/planner.js", "js/rider.js", "js/share.js",
-  "js/state.js", "js/stations.js",
+  "js/map.js", "js/planner.js", "js/rider.js", "js/ridermap.js", "js/share.js", "js/state.js", "js/stations.js",
   "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
   "icons/icon.svg", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png",
 ];
@@ -20,7 +20,8 @@ const LAST_OF = [
   [/\/api\/centres\/nearest$/, "last/nearest"],
   [/\/api\/centres$/, "last/centres"],
 ];
-const API = /\/api\/(centres|districts|config|vocabulary)(\/nearest)?$/;
+// Lists, one station (a shared link; per id), districts, configuration and vocabulary.
+const API = /\/api\/(centres(\/[a-z0-9][a-z0-9-]{2,63})?|districts|config|vocabulary)$/;
 const STATIC = /\/(js|css|vendor|icons)\/|\/manifest\.webmanifest$/;
 
 self.addEventListener("install", (event) => {
@@ -44,6 +45,25 @@ async function stamped(response) {
   headers.set(FETCHED_AT_HEADER, new Date().toISOString());
   return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
 }
+
+// The page's answers from before this worker: kept like our own, unless a newer copy is already there.
+async function keepAnswers(answers) {
+  const cache = await caches.open(DATA_CACHE);
+  for (const answer of answers) {
+    const url = new URL(answer.url);
+    if (url.origin !== self.location.origin || !API.test(url.pathname)) continue;
+    const key = lastKey(url) || url.href;
+    const saved = await cache.match(key);
+    if (saved && (saved.headers.get(FETCHED_AT_HEADER) || "") >= answer.fetchedAt) continue;
+    const headers = { "Content-Type": answer.contentType || "application/json", [FETCHED_AT_HEADER]: answer.fetchedAt };
+    await cache.put(key, new Response(answer.body, { headers }));
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "keep" && Array.isArray(data.answers)) event.waitUntil(keepAnswers(data.answers));
+});
 
 function markedOffline(response) {
   const headers = new Headers(response.headers);
@@ -81,13 +101,14 @@ function pageKey(request) {
   return null;
 }
 
-// Stale while revalidate: answer from the cache at once, fetch a fresh copy for next time.
+// Stale while revalidate: answer from the cache at once, fetch a fresh copy for next time. A page is
+// refreshed from its plain address: a shared station's page (its own title) is not the shell to keep.
 async function shellFirst(request, event) {
   const cache = await caches.open(SHELL_CACHE);
   const page = pageKey(request);
   const key = page || request;
   const cached = await cache.match(key, { ignoreSearch: Boolean(page) });
-  const refresh = fetch(request).then((response) => {
+  const refresh = fetch(page || request).then((response) => {
     if (response.ok && response.type === "basic") return cache.put(key, response.clone()).then(() => response);
     return response;
   });

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from app.catalogue.repository import CentreFilter
-from app.catalogue.schemas import CENTRE_ID_PATTERN, Adcode, Moment
+from app.catalogue.schemas import CENTRE_ID_PATTERN, Adcode, Fields, Moment
 from geo.amenities import Amenity, Kind, Level, Status
 from geo.coords import parse_bbox
 
@@ -33,3 +33,8 @@ OpenNow = Annotated[bool, Query(description="Only centres open now (Asia/Shangha
 OpenAt = Annotated[
     Moment | None, Query(description="Only centres open at this moment (ISO 8601; no offset = Asia/Shanghai)")
 ]
+FieldsParam = Annotated[Fields, Query(description=(
+    "`card`: only what the map's station card shows (names, kind, district, address, phone, amenities, "
+    "location precision and note, status, open now, today's hours; for nearest also distance, travel time "
+    "and open on arrival), coordinates to 6 decimals. For phones on slow networks."
+))]

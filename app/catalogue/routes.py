@@ -3,15 +3,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.catalogue.params import FilterDep, OpenAt, OpenNow
+from app.catalogue.params import FieldsParam, FilterDep, OpenAt, OpenNow
 from app.catalogue.schemas import (
     CENTRE_ID_PATTERN,
     CENTRE_LINKS,
     ETAG_HEADER,
-    CentreCollection,
     CentreFeature,
+    CentreList,
     DistrictSummary,
-    NearestCollection,
+    NearestList,
     UnplacedRowOut,
 )
 from app.catalogue.service import centre_by_id, district_table, search_centres, unplaced_rows
@@ -28,16 +28,18 @@ districts_router = APIRouter(prefix="/api/districts", tags=["districts"])
 unplaced_router = APIRouter(prefix="/api/unplaced", tags=["directory"])
 
 
-@router.get("", response_model=CentreCollection, response_class=GeoJSONResponse)
+@router.get("", response_model=CentreList, response_class=GeoJSONResponse)
 def list_centres(
     session: SessionDep, where: FilterDep, open_now: OpenNow = False, open_at: OpenAt = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Offset = 0,
+    fields: FieldsParam = "all",
 ) -> dict:
     only_open = open_now or open_at is not None
-    return search_centres(session, where=where, open_at=open_at, only_open=only_open, limit=limit, offset=offset)
+    return search_centres(session, where=where, open_at=open_at, only_open=only_open, limit=limit, offset=offset,
+                          fields=fields)
 
 
-@router.get("/nearest", response_model=NearestCollection, response_class=GeoJSONResponse, responses=responses(502))
+@router.get("/nearest", response_model=NearestList, response_class=GeoJSONResponse, responses=responses(502))
 def nearest_centres(
     request: Request, session: SessionDep, where: FilterDep,
     lon: Annotated[float, Query(ge=-180, le=180, description="WGS84 longitude")],
@@ -45,14 +47,15 @@ def nearest_centres(
     open_now: OpenNow = False, open_at: OpenAt = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
     mode: Annotated[TravelMode, Query(description="Travel mode for ranking by time")] = TravelMode.ebike,
-) -> NearestCollection:
+    fields: FieldsParam = "all",
+) -> dict:
     """Ranked by travel time when a road network is imported (else straight line; see `ranking`).
     With open_now/open_at, only centres open when the rider arrives."""
     state = request.app.state
     return find_nearest(
         session, state.network, lon=lon, lat=lat, where=where, open_at=open_at,
         only_open=open_now or open_at is not None, limit=limit, candidates=state.settings.nearest_candidates,
-        mode=mode, max_snap_metres=state.settings.max_snap_metres,
+        mode=mode, max_snap_metres=state.settings.max_snap_metres, fields=fields,
     )
 
 

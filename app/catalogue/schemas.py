@@ -37,26 +37,19 @@ def check_moment(moment: datetime) -> datetime:
 Moment = Annotated[datetime, AfterValidator(check_moment)]
 
 
-class CentreProperties(BaseModel):
+class CardProperties(BaseModel):
+    """What the map's station card shows: the `fields=card` representation, for slow mobile networks."""
+
     id: str = Field(pattern=CENTRE_ID_PATTERN)
     name_zh: str
     name_en: str | None = None
     kind: Kind
-    level: Level | None = None
-    district_adcode: str | None = None
     district_name: str | None = None
-    street: str | None = None
-    community: str | None = None
     address: str | None = None
     phone: str | None = None
-    opening_hours: str | None = Field(None, description="OpenStreetMap opening_hours syntax")
     amenities: list[Amenity] = []
-    operator: str | None = None
     location_precision: LocationPrecision
     location_note: str | None = None
-    source: str
-    source_quote: str | None = None
-    last_verified: date | None = None
     status: Status = Status.open
     open_now: bool | None = Field(
         None, description="Open at the evaluated moment; null when the hours are unknown"
@@ -64,28 +57,72 @@ class CentreProperties(BaseModel):
     hours_today: list[str] | None = Field(None, description="Today's opening intervals, e.g. 09:00-17:00")
 
 
-class NearestProperties(CentreProperties):
+class CentreProperties(CardProperties):
+    level: Level | None = None
+    district_adcode: str | None = None
+    street: str | None = None
+    community: str | None = None
+    opening_hours: str | None = Field(None, description="OpenStreetMap opening_hours syntax")
+    operator: str | None = None
+    source: str
+    source_quote: str | None = None
+    last_verified: date | None = None
+
+
+class Arrival(BaseModel):
     distance_m: float = Field(description="Straight-line distance from the origin")
     travel_seconds: float | None = Field(None, description="Travel time on the road network")
     travel_metres: float | None = Field(None, description="Route length on the road network")
-    open_on_arrival: bool | None = Field(None, description="Open when the rider gets there")
+    open_on_arrival: bool | None = Field(
+        None, description="Open when the rider gets there; null when the hours are unknown or nothing was routed"
+    )
+
+
+class NearestProperties(CentreProperties, Arrival):
+    pass
+
+
+class NearestCardProperties(CardProperties, Arrival):
+    pass
 
 
 CentreFeature = Feature[Point, CentreProperties]
 NearestFeature = Feature[Point, NearestProperties]
+# The two representations of a list: every field, or only the card's (see CardProperties).
+Fields = Literal["all", "card"]
 
 
-class CentreCollection(FeatureCollection[CentreFeature]):
+class Paging(BaseModel):
     number_matched: int
     number_returned: int
     limit: int
     offset: int
 
 
-class NearestCollection(FeatureCollection[NearestFeature]):
+class Ranking(BaseModel):
     ranking: Literal["straight_line", "travel_time"]
     mode: str | None
     note: str | None = None
+
+
+class CentreCollection(FeatureCollection[CentreFeature], Paging):
+    fields: Literal["all"] = "all"
+
+
+class CentreCardCollection(FeatureCollection[Feature[Point, CardProperties]], Paging):
+    fields: Literal["card"]
+
+
+class NearestCollection(FeatureCollection[NearestFeature], Ranking):
+    fields: Literal["all"] = "all"
+
+
+class NearestCardCollection(FeatureCollection[Feature[Point, NearestCardProperties]], Ranking):
+    fields: Literal["card"]
+
+
+CentreList = Annotated[CentreCollection | CentreCardCollection, Field(discriminator="fields")]
+NearestList = Annotated[NearestCollection | NearestCardCollection, Field(discriminator="fields")]
 
 
 class DistrictSummary(BaseModel):

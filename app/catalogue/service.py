@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.catalogue import repository
 from app.catalogue.repository import CentreFilter, CentreRow
+from app.catalogue.schemas import Fields, NearestCardProperties
 from app.editing.auth import Actor
 from app.errors import Forbidden, InvalidParameter, NotFound
 from geo import hours
@@ -50,6 +51,23 @@ def feature(row: CentreRow, moment: datetime, **extra: object) -> dict:
             "properties": props}
 
 
+# The card representation: the card's properties, coordinates to 6 decimals (about 0.1 m).
+_CARD_PROPERTIES = tuple(NearestCardProperties.model_fields)
+_CARD_DECIMALS = 6
+
+
+def as_card(centre: dict) -> dict:
+    props = centre["properties"]
+    lon, lat = centre["geometry"]["coordinates"]
+    return {"type": "Feature", "id": centre["id"],
+            "geometry": {"type": "Point", "coordinates": [round(lon, _CARD_DECIMALS), round(lat, _CARD_DECIMALS)]},
+            "properties": {key: props[key] for key in _CARD_PROPERTIES if key in props}}
+
+
+def represent(features: list[dict], fields: Fields) -> list[dict]:
+    return [as_card(f) for f in features] if fields == "card" else features
+
+
 def check_districts(session: Session, districts: Sequence[str]) -> None:
     for adcode in districts:
         if not repository.district_exists(session, adcode=adcode):
@@ -57,7 +75,8 @@ def check_districts(session: Session, districts: Sequence[str]) -> None:
 
 
 def search_centres(
-    session: Session, *, where: CentreFilter, open_at: datetime | None, only_open: bool, limit: int, offset: int
+    session: Session, *, where: CentreFilter, open_at: datetime | None, only_open: bool, limit: int, offset: int,
+    fields: Fields = "all",
 ) -> dict:
     check_districts(session, where.districts)
     moment = local_moment(open_at)
@@ -72,7 +91,7 @@ def search_centres(
     # A plain dict: the route's response model validates it once, on the way out.
     return {
         "type": "FeatureCollection",
-        "features": [feature(row, moment) for row in page],
+        "features": represent([feature(row, moment) for row in page], fields), "fields": fields,
         "number_matched": matched, "number_returned": len(page), "limit": limit, "offset": offset,
     }
 

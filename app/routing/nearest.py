@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.catalogue import repository
 from app.catalogue.repository import CentreFilter, CentreRow
-from app.catalogue.schemas import NearestCollection
-from app.catalogue.service import check_districts, feature, is_open, local_moment, status_open
+from app.catalogue.schemas import Fields
+from app.catalogue.service import check_districts, feature, is_open, local_moment, represent, status_open
 from app.errors import InvalidParameter
 from app.routing.network import NetworkState
 from geo.coords import check_lon_lat
@@ -58,8 +58,8 @@ def travel_time_nearest(
 def find_nearest(
     session: Session, network: NetworkState, *, lon: float, lat: float, where: CentreFilter,
     open_at: datetime | None, only_open: bool, limit: int, candidates: int, mode: TravelMode,
-    max_snap_metres: float,
-) -> NearestCollection:
+    max_snap_metres: float, fields: Fields = "all",
+) -> dict:
     check_lon_lat(lon, lat)
     check_districts(session, where.districts)
     moment = local_moment(open_at)
@@ -70,9 +70,10 @@ def find_nearest(
         ranking, note = "travel_time", None
     else:
         features, ranking, note = straight_line_nearest(session, **common), "straight_line", STRAIGHT_LINE_NOTE
-    return NearestCollection.model_validate({
-        "type": "FeatureCollection", "features": features, "ranking": ranking,
+    # A plain dict: the route's response model validates it once, on the way out.
+    return {
+        "type": "FeatureCollection", "features": represent(features, fields), "fields": fields, "ranking": ranking,
         "mode": mode.value if ranking == "travel_time" else None, "note": note,
-    })
+    }
 
 

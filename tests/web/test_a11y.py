@@ -32,11 +32,23 @@ def blocking_violations(page: Page, axe_source: str) -> list[dict]:
     "/?amenity=phone_charging",
     "/?amenity=phone_charging&lang=en",
     "/embed?kind=rider_station",
+    "/?station=webtest-open-charging",
 ])
 def test_list_views(phone: Page, live_server: LiveServer, axe_source: str, path: str) -> None:
     phone.goto(live_server.url(path))
     expect(phone.locator(".station-card").first).to_be_visible()
+    expect(phone.locator(".leaflet-control-zoom")).to_be_visible()  # the map, which comes after the list
     phone.locator("#share").evaluate("details => { details.open = true; }")  # check the snippet too
+    assert blocking_violations(phone, axe_source) == []
+
+
+def test_folded_filters_opened(phone: Page, live_server: LiveServer, axe_source: str) -> None:
+    phone.goto(live_server.url("/?district=530114&open=0"))
+    toggle = phone.get_by_role("button", name="筛选 2")  # two choices folded away: counted on the toggle
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(phone.get_by_label("区", exact=True)).to_be_visible()
     assert blocking_violations(phone, axe_source) == []
 
 

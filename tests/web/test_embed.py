@@ -40,9 +40,10 @@ def test_normal_view_offers_the_iframe_snippet_with_its_filters(phone: Page, liv
     phone.goto(live_server.url("/"))
     expect(phone.locator(".station-card").first).to_be_visible()
     phone.get_by_role("button", name="手机充电").click()
+    phone.get_by_role("button", name="筛选").click()  # kind, district and "open now" fold away on a phone
     phone.get_by_label("区", exact=True).select_option(CHENGGONG_ADCODE)
     phone.get_by_text("嵌入与分享").click()
-    snippet = phone.get_by_label("iframe 代码").input_value()
+    snippet = phone.get_by_label("嵌入代码").input_value()
     assert snippet.startswith("<iframe ") and 'allow="geolocation"' in snippet and 'title="' in snippet
     src = snippet.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     assert src.startswith(f"{live_server.base_url}/embed?")

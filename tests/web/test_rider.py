@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from geo.coords import wgs84_to_gcj02
 from tests.web.conftest import RIDER_LAT, RIDER_LON, NewContext, screenshot
+from tests.web.screen import assert_on_first_screen
 from tests.web.server import LiveServer
 from tests.web.stations import CLOSED_WITH_CHARGING, NEAR_NO_CHARGING, OPEN_WITH_CHARGING, load_stations
 
@@ -58,7 +59,7 @@ def test_closed_stations_show_when_asked(phone: Page, live_server: LiveServer) -
     phone.goto(live_server.url("/?amenity=phone_charging&open=0"))
     wait_for_list(phone)
     assert CLOSED_WITH_CHARGING["name_zh"] in card_titles(phone)[0]
-    expect(card(phone, CLOSED_WITH_CHARGING).locator(".badge-closed")).to_have_text("现在不营业")
+    expect(card(phone, CLOSED_WITH_CHARGING).locator(".badge-closed")).to_have_text("暂停开放")  # its status
     expect(phone.get_by_label("只看现在营业的")).not_to_be_checked()
 
 
@@ -119,7 +120,11 @@ def test_denied_location_falls_back_to_a_pin(new_context: NewContext, live_serve
     query = parse_qs(urlsplit(moved.value.url).query)
     assert query["lon"] and query["lat"]
     wait_for_list(page)
-    screenshot(page, "rider-360-denied-pin")
+    first = page.locator(".station-card").first
+    # Placed by hand, the nearest station is on the first screen too (straight-line distance: no network here).
+    assert_on_first_screen(page, first.locator(".card-name"), first.locator(".reach"), first.locator(".badge"),
+                           first.locator("a.nav-amap"), page.locator("#locate-note"))
+    screenshot(page, "rider-360-denied-pin", full_page=False)
 
 
 def test_english_switch(phone: Page, live_server: LiveServer) -> None:

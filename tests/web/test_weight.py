@@ -19,7 +19,27 @@ def test_service_worker_caches_every_module_and_stylesheet() -> None:
     assert all((WEB / path).exists() for path in shell), "sw.js caches a file that does not exist"
 
 
-def test_every_module_is_preloaded() -> None:
+STATIC_IMPORT = re.compile(r'^import [^;]*? from "\./([\w-]+\.js)";', re.M)
+DYNAMIC_IMPORT = re.compile(r'import\("\./([\w-]+\.js)"\)')
+
+
+def static_closure(start: str) -> set[str]:
+    """The modules loaded before `start` runs: it and everything it imports statically, transitively."""
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += STATIC_IMPORT.findall((WEB / "js" / name).read_text(encoding="utf-8"))
+    return seen
+
+
+def test_the_first_screens_modules_are_preloaded_and_the_rest_imported_when_wanted() -> None:
     html = (WEB / "index.html").read_text(encoding="utf-8")
-    preloaded = set(re.findall(r'<link rel="modulepreload" href="(js/[^"]+)">', html))
-    assert preloaded == {str(path.relative_to(WEB)) for path in WEB.glob("js/*.js")}
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="js/([^"]+)">', html))
+    first_screen = static_closure("app.js")
+    assert preloaded == first_screen, "every module app.js needs at once is preloaded, and only those"
+    later = {name for path in (WEB / "js").glob("*.js") for name in DYNAMIC_IMPORT.findall(path.read_text("utf-8"))}
+    assert {"map.js", "planner.js", "share.js"} <= later and not later & first_screen
+    shipped = {path.name for path in (WEB / "js").glob("*.js")}
+    assert shipped == first_screen | later | {name for lazy in later for name in static_closure(lazy)}

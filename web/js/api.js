@@ -1,9 +1,32 @@
-// The one way this app talks to the API.
+// The one way this app talks to the API, and the hand-over of its answers to the offline cache.
 
 // When the service worker answers from its cache it says so in these headers (see sw.js).
 const OFFLINE_HEADER = "X-Servicemap-Offline";
 const FETCHED_AT_HEADER = "X-Servicemap-Fetched-At";
 const cacheInfo = new WeakMap();
+
+// Answers fetched before the service worker (sw.js) controlled the page did not pass through its
+// cache, and the first visit loads before the worker exists: hand them over once it is active, so the
+// very first visit already works offline afterwards.
+const offlineSupported = () => "serviceWorker" in navigator && window.isSecureContext;
+
+function keepForOffline(url, body, contentType) {
+  if (!offlineSupported() || navigator.serviceWorker.controller) return;
+  const answer = { url, body: JSON.stringify(body), contentType, fetchedAt: new Date().toISOString() };
+  navigator.serviceWorker.ready.then((registration) => {
+    if (registration.active) registration.active.postMessage({ type: "keep", answers: [answer] });
+  });
+}
+
+// Installable and usable offline: the worker keeps the app shell and the last lists.
+export function registerServiceWorker() {
+  if (!offlineSupported()) return;
+  const register = () => navigator.serviceWorker.register("sw.js").catch((error) => {
+    console.warn("service worker not registered:", error && error.message);
+  });
+  if (document.readyState === "complete") register();
+  else window.addEventListener("load", register);
+}
 
 export class ApiError extends Error {
   constructor(message, { status = 0, code = "network", field = null } = {}) {
@@ -59,6 +82,8 @@ export async function fetchJSON(path, params = {}, { signal } = {}) {
   if (!response.ok) throw errorFrom(response, body);
   if (body && typeof body === "object" && response.headers.get(OFFLINE_HEADER)) {
     cacheInfo.set(body, { fetchedAt: response.headers.get(FETCHED_AT_HEADER) });
+  } else if (body !== null) {
+    keepForOffline(response.url, body, response.headers.get("Content-Type"));
   }
   return body;
 }

@@ -1,13 +1,11 @@
 // Boots the page: state from the URL, configuration and vocabulary from the API, then one view.
-import { fetchJSON } from "./api.js";
+// The rider view starts at once (position, then the list) while the rest loads; the planner waits for it all.
+// Only what the first list needs is imported here (and preloaded by index.html): the map, the planner
+// and the embed snippet are imported when wanted, so a slow network delivers the list first.
+import { fetchJSON, registerServiceWorker } from "./api.js";
 import { announce, byId } from "./dom.js";
-import { applyStaticText, setLang, t } from "./i18n.js";
-import { locate } from "./locate.js";
-import { createMap } from "./map.js";
-import { registerServiceWorker } from "./offline.js";
-import { createPlanner } from "./planner.js";
+import { applyStaticText, errorText, setLang, t } from "./i18n.js";
 import { createRider } from "./rider.js";
-import { createShare } from "./share.js";
 import { pageParams, readState, rememberLang, writeState } from "./state.js";
 
 // {kinds: [{value, zh, en}], ...} -> the same lists plus lookups by value: vocab.amenity[token].
@@ -18,6 +16,7 @@ function indexVocabulary(vocabulary) {
     amenity: byValue(vocabulary.amenities),
     kind: byValue(vocabulary.kinds),
     level: byValue(vocabulary.levels),
+    status: byValue(vocabulary.statuses),
   };
 }
 
@@ -33,7 +32,7 @@ function fullMapLink(state) {
 }
 
 function renderChrome(state) {
-  document.title = `${t("title")} · ${t("subtitle")}`;
+  if (!state.station) document.title = `${t("title")} · ${t("subtitle")}`; // a shared station's: rider.js
   applyStaticText();
   byId("lang-switch").textContent = t("langSwitch");
   byId("lang-switch").setAttribute("lang", state.lang === "en" ? "zh-CN" : "en");
@@ -51,6 +50,7 @@ function showView(state) {
   byId("planner-panel").hidden = state.view !== "planner";
   byId("planner-table").hidden = state.view !== "planner";
   byId("results").hidden = state.view === "planner";
+  byId("filter-toggle").hidden = state.view === "planner";
   byId("share").hidden = state.isEmbed;
   byId("view-link").hidden = state.isEmbed;
   byId("full-map-link").hidden = !state.isEmbed;
@@ -63,30 +63,58 @@ async function loadBasics() {
   return { config, vocab: indexVocabulary(vocabulary), districts };
 }
 
+// The map once map.js, Leaflet and the base-map settings are there; says so if it cannot be drawn.
+function loadMap(basics) {
+  const drawing = import("./map.js");
+  const leaflet = drawing.then((map) => map.loadLeaflet());
+  const mapReady = Promise.all([drawing, basics, leaflet])
+    .then(([map, { config }]) => map.createMap(byId("map"), config));
+  mapReady.catch((error) => {
+    console.warn("map not shown:", error && error.message);
+    if (!navigator.onLine) return; // offline without a saved base map: the list says it is offline
+    byId("map").textContent = t("mapUnavailable");
+  });
+  return mapReady;
+}
+
+async function startPlanner(app) {
+  try {
+    const [{ createPlanner }, , mapView] = await Promise.all([import("./planner.js"), app.ready, app.mapReady]);
+    app.mapView = mapView;
+    return createPlanner(app);
+  } catch (error) {
+    announce(errorText(error), { error: true });
+    return null;
+  }
+}
+
+// The embed snippet sits closed at the bottom of the page: fetched once the page has loaded.
+function loadShare(app) {
+  if (app.state.isEmbed) return;
+  const load = () => import("./share.js").then(({ createShare }) => {
+    app.share = createShare(app);
+    app.share.render();
+  });
+  if (document.readyState === "complete") load();
+  else window.addEventListener("load", load);
+}
+
 async function boot() {
   const state = readState();
   setLang(state.lang);
   showView(state);
   renderChrome(state);
   registerServiceWorker();
-  // Ask for the position while the rest loads: the rider waits once, not twice.
-  const earlyPosition = state.view === "rider" && !state.origin ? locate() : null;
-  if (earlyPosition) earlyPosition.catch(() => undefined); // handled when the view awaits it
-  let basics;
-  try {
-    basics = await loadBasics();
-  } catch (error) {
-    announce(t("errorLoading", { m: error.message }), { error: true });
-    return;
-  }
-  const app = { state, ...basics, earlyPosition, mapView: createMap(byId("map"), basics.config) };
-  const share = state.isEmbed ? null : createShare(app);
+  const basics = loadBasics();
+  const app = { state, mapReady: loadMap(basics), share: null };
+  app.ready = basics.then((loaded) => Object.assign(app, loaded)); // config, vocab, districts on app
   app.stateChanged = () => {
     writeState(state);
     renderChrome(state);
-    if (share) share.render();
+    if (app.share) app.share.render();
   };
-  const view = state.view === "planner" ? createPlanner(app) : createRider(app);
+  const view = state.view === "planner" ? await startPlanner(app) : createRider(app);
+  if (!view) return;
   byId("lang-switch").addEventListener("click", () => {
     state.lang = state.lang === "en" ? "zh" : "en";
     setLang(state.lang);
@@ -94,8 +122,8 @@ async function boot() {
     app.stateChanged();
     view.render();
   });
-  if (share) share.render();
   view.start();
+  loadShare(app);
 }
 
 boot();

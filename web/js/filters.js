@@ -1,7 +1,8 @@
 // The filter controls shared by every view: amenity chips, kind, district, "open now only".
-import { byId, clear, el } from "./dom.js";
+// On a phone the chips stay in one scrolling row and the rest folds behind the 筛选 toggle, which
+// counts the choices hidden there.
+import { byId, clear, el, icon } from "./dom.js";
 import { label, t } from "./i18n.js";
-import { icon } from "./icons.js";
 
 // Riders' everyday needs first; the rest of the vocabulary follows in its own order.
 const RIDER_AMENITIES = [
@@ -36,6 +37,19 @@ export function renderFilters({ state, vocab, districts }) {
   options(byId("district-select"), t("districtAll"),
     districts.map((d) => ({ value: d.adcode, text: d.name_zh })), state.district);
   byId("open-only").checked = state.openOnly;
+  renderFoldedCount(state);
+}
+
+function renderFoldedCount(state) {
+  const folded = [!state.openOnly, state.kind, state.district].filter(Boolean).length;
+  byId("filter-count").textContent = folded ? String(folded) : "";
+}
+
+function toggleFolded() {
+  const toggle = byId("filter-toggle");
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  byId("filters").classList.toggle("is-open", open);
 }
 
 function syncChips(state) {
@@ -55,7 +69,12 @@ export function bindFilters({ state }, onChange) {
     syncChips(state);
     onChange();
   });
-  const bind = (id, event, apply) => byId(id).addEventListener(event, (e) => { apply(e.target); onChange(); });
+  byId("filter-toggle").addEventListener("click", toggleFolded);
+  const bind = (id, event, apply) => byId(id).addEventListener(event, (e) => {
+    apply(e.target);
+    renderFoldedCount(state);
+    onChange();
+  });
   bind("kind-select", "change", (select) => { state.kind = select.value; });
   bind("district-select", "change", (select) => { state.district = select.value; });
   bind("open-only", "change", (box) => { state.openOnly = box.checked; });

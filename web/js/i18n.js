@@ -19,6 +19,7 @@ const STRINGS = {
     locateTimeout: "定位超时。请点地图或拖动图钉来选择您的位置。",
     locateUnavailable: "无法获取位置。请点地图或拖动图钉来选择您的位置。",
     filters: "筛选",
+    moreFilters: "筛选",
     amenitiesLegend: "需要的服务",
     openOnly: "只看现在营业的",
     kindLabel: "类型",
@@ -27,6 +28,8 @@ const STRINGS = {
     districtAll: "全部区",
     mapLabel: "地图",
     mapPin: "我的位置（可拖动）",
+    zoomIn: "放大",
+    zoomOut: "缩小",
     nearestHeading: "离您最近的站点",
     listHeading: "站点",
     loading: "正在加载…",
@@ -47,22 +50,37 @@ const STRINGS = {
     today: "今日 {h}",
     closedToday: "今日不开放",
     mayCloseOnArrival: "到达时可能已关门",
+    openOnArrival: "到达时营业",
     approximate: "位置为大致位置",
     building: "位置精确到楼宇",
     call: "拨打 {phone}",
     navigate: "导航到这里",
+    shareStation: "分享",
+    shareLabel: "分享{name}的链接",
+    linkCopied: "链接已复制，可以粘贴到聊天中。",
+    sharedHeading: "分享的站点",
+    stationNotFound: "找不到这个站点，它可能已被删除。",
     navAmap: "高德地图",
     navBaidu: "百度地图",
     navTencent: "腾讯地图",
-    navSystem: "手机自带地图",
+    navSystem: "手机地图",
     navLabel: "用{app}导航到{name}",
     stationMarker: "{n}. {name}",
-    offlineData: "离线数据，更新于 {t}",
+    offlineData: "离线数据，{age}更新（{t}）",
     offlineNoData: "当前离线，且没有可用的缓存数据。",
+    networkError: "网络连接失败，请检查网络后重试。",
+    serverError: "服务暂时不可用，请稍后再试。",
+    tooManyRequests: "请求太频繁，请稍候再试。",
+    badLink: "链接中的筛选条件无效。",
+    mapUnavailable: "地图暂时无法显示，站点列表仍可使用。",
+    ageJustNow: "刚刚",
+    ageMinutes: "{n} 分钟前",
+    ageHours: "{n} 小时前",
+    ageDays: "{n} 天前",
     errorLoading: "加载失败：{m}",
     shareSummary: "嵌入与分享",
     shareIntro: "把当前筛选条件下的地图放到您的网站：复制下面的代码。",
-    snippetLabel: "iframe 代码",
+    snippetLabel: "嵌入代码",
     copy: "复制代码",
     copied: "已复制。",
     copyFailed: "无法自动复制，请手动选中代码复制。",
@@ -104,11 +122,11 @@ const STRINGS = {
   },
   en: {
     title: "Kunming service map",
-    subtitle: "Party–mass service centres and rider rest stations",
+    subtitle: "Party–mass centres and rider stations",
     skip: "Skip to the station list",
     langSwitch: "中文",
     langSwitchName: "切换到中文",
-    toPlanner: "Planner view",
+    toPlanner: "Planner",
     toRider: "Rider view",
     openFull: "Open the full map in a new window",
     locate: "Locate me",
@@ -120,6 +138,7 @@ const STRINGS = {
     locateTimeout: "Finding your location timed out. Tap the map or drag the pin to choose where you are.",
     locateUnavailable: "Your location is unavailable. Tap the map or drag the pin to choose where you are.",
     filters: "Filters",
+    moreFilters: "Filters",
     amenitiesLegend: "Services you need",
     openOnly: "Open now only",
     kindLabel: "Type",
@@ -128,6 +147,8 @@ const STRINGS = {
     districtAll: "All districts",
     mapLabel: "Map",
     mapPin: "My location (draggable)",
+    zoomIn: "Zoom in",
+    zoomOut: "Zoom out",
     nearestHeading: "Stations nearest to you",
     listHeading: "Stations",
     loading: "Loading…",
@@ -140,7 +161,7 @@ const STRINGS = {
     rankingStraight: "Ranked by straight-line distance (no road network imported; the real route is longer).",
     rankingTravel: "Ranked by e-bike travel time.",
     straightLine: "{d} in a straight line",
-    rideMinutes: "About {m} min by e-bike",
+    rideMinutes: "{m} min by e-bike",
     routeLength: "{d} by road",
     openNow: "Open now",
     closedNow: "Closed now",
@@ -148,18 +169,33 @@ const STRINGS = {
     today: "Today {h}",
     closedToday: "Closed today",
     mayCloseOnArrival: "May be closed when you arrive",
+    openOnArrival: "Open on arrival",
     approximate: "Approximate location",
     building: "Location to the building",
     call: "Call {phone}",
     navigate: "Navigate here",
+    shareStation: "Share",
+    shareLabel: "Share a link to {name}",
+    linkCopied: "Link copied: paste it into a chat.",
+    sharedHeading: "Shared station",
+    stationNotFound: "This station was not found; it may have been removed.",
     navAmap: "Amap",
     navBaidu: "Baidu Maps",
     navTencent: "Tencent Maps",
-    navSystem: "Phone's map app",
+    navSystem: "Phone map",
     navLabel: "Navigate to {name} with {app}",
     stationMarker: "{n}. {name}",
-    offlineData: "Offline data, updated {t}",
+    offlineData: "Offline data, updated {age} ({t})",
     offlineNoData: "You are offline and no saved data is available.",
+    networkError: "No connection. Check your network and try again.",
+    serverError: "The service is unavailable right now. Try again shortly.",
+    tooManyRequests: "Too many requests. Wait a moment and try again.",
+    badLink: "A filter in this link is not valid: {m}",
+    mapUnavailable: "The map cannot be shown right now; the station list still works.",
+    ageJustNow: "just now",
+    ageMinutes: "{n} min ago",
+    ageHours: "{n} h ago",
+    ageDays: "{n} days ago",
     errorLoading: "Could not load: {m}",
     shareSummary: "Embed and share",
     shareIntro: "Put this map, with the current filters, on your website: copy the code below.",
@@ -235,6 +271,29 @@ export function formatDistance(metres) {
   if (metres < 1000) return current === "en" ? `${Math.round(metres)} m` : `${Math.round(metres)} 米`;
   const km = (metres / 1000).toFixed(metres < 10000 ? 1 : 0);
   return current === "en" ? `${km} km` : `${km} 公里`;
+}
+
+// How long ago: "5 分钟前" / "5 min ago".
+export function formatAge(date, now = new Date()) {
+  const minutes = Math.max(0, Math.floor((now - date) / 60000));
+  if (minutes < 1) return t("ageJustNow");
+  if (minutes < 60) return t("ageMinutes", { n: minutes });
+  if (minutes < 48 * 60) return t("ageHours", { n: Math.floor(minutes / 60) });
+  return t("ageDays", { n: Math.floor(minutes / 1440) });
+}
+
+// What went wrong, in the page's language: the API's own messages are English, so the Chinese page
+// says it in its own words (the English page adds the API's detail for a bad link).
+export function errorText(error) {
+  if (error.code === "offline" || (typeof navigator !== "undefined" && navigator.onLine === false)) {
+    return t("offlineNoData");
+  }
+  if (!error.status) return t("networkError");
+  if (error.status === 429) return t("tooManyRequests");
+  if (error.status === 404) return t("stationNotFound");
+  if (error.status === 400 || error.status === 422) return t("badLink", { m: error.message });
+  if (error.status >= 500) return t("serverError");
+  return t("errorLoading", { m: `HTTP ${error.status}` });
 }
 
 export function formatClock(date) {

@@ -2,9 +2,34 @@
 // Chinese (tile_crs "gcj02"), numbered station markers and the rider's draggable pin.
 import { gcj02ToWgs84, wgs84ToGcj02 } from "./coords.js";
 import { t, stationName } from "./i18n.js";
+import { CITY_CENTRE } from "./state.js";
 
-const KUNMING_CENTRE = [102.7123, 25.0406]; // 东风广场, WGS84 [lon, lat]
 const DEFAULT_ZOOM = 13;
+const LEAFLET = "vendor/leaflet/leaflet";
+let leaflet = null;
+
+// Leaflet's stylesheet goes before ours, as if it were in the page's head, so our rules still win.
+function addToHead(tag, attributes) {
+  return new Promise((resolve, reject) => {
+    const node = Object.assign(document.createElement(tag), attributes);
+    node.addEventListener("load", resolve);
+    node.addEventListener("error", () => reject(new Error(`${attributes.src || attributes.href} did not load`)));
+    document.head.insertBefore(node, document.head.querySelector('link[rel="stylesheet"]'));
+  });
+}
+
+// Leaflet (about 45 KB gzipped) is fetched when the app starts, not by the page's head, and this module
+// is imported lazily too (app.js): on a slow network the station list, which needs neither, comes first.
+// Resolves to the global L.
+export function loadLeaflet() {
+  if (!leaflet) {
+    leaflet = Promise.all([
+      addToHead("link", { rel: "stylesheet", href: `${LEAFLET}.css` }),
+      addToHead("script", { src: `${LEAFLET}.js` }),
+    ]).then(() => window.L);
+  }
+  return leaflet;
+}
 
 // Pure: a station marker's look from its properties.
 export function stationStyle(feature) {
@@ -20,10 +45,24 @@ export function createMap(container, config) {
     return L.latLng(y, x);
   };
   const fromLatLng = (latlng) => (shifted ? gcj02ToWgs84(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat]);
-  const map = L.map(container).setView(toLatLng(KUNMING_CENTRE), DEFAULT_ZOOM);
+  const map = L.map(container).setView(toLatLng(CITY_CENTRE), DEFAULT_ZOOM);
   L.tileLayer(config.tile_url, { attribution: config.tile_attribution, maxZoom: 19 }).addTo(map);
   map.attributionControl.setPrefix(false);
-  return { map, toLatLng, fromLatLng };
+  const view = { map, toLatLng, fromLatLng };
+  labelZoom(view);
+  return view;
+}
+
+// Leaflet names its zoom buttons in English: in the page's language instead (again after a switch).
+export function labelZoom(view) {
+  const container = view.map.zoomControl && view.map.zoomControl.getContainer();
+  if (!container) return;
+  for (const [selector, key] of [[".leaflet-control-zoom-in", "zoomIn"], [".leaflet-control-zoom-out", "zoomOut"]]) {
+    const button = container.querySelector(selector);
+    if (!button) continue;
+    button.title = t(key);
+    button.setAttribute("aria-label", t(key));
+  }
 }
 
 function numberedIcon(feature, number) {
@@ -78,12 +117,15 @@ export function originPin(view, origin, { onMove }) {
   return pin;
 }
 
-export function fitTo(view, layers, { maxZoom = 16 } = {}) {
+// bottom: extra room at the bottom edge (the rider's list sheet overlaps the map a little).
+export function fitTo(view, layers, { maxZoom = 16, bottom = 0 } = {}) {
   const bounds = L.latLngBounds([]);
   for (const layer of layers) {
     if (!layer) continue;
     if (layer.getBounds) bounds.extend(layer.getBounds());
     else if (layer.getLatLng) bounds.extend(layer.getLatLng());
   }
-  if (bounds.isValid()) view.map.fitBounds(bounds, { padding: [24, 24], maxZoom });
+  if (bounds.isValid()) {
+    view.map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 24 + bottom], maxZoom });
+  }
 }

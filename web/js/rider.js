@@ -1,21 +1,72 @@
-// The rider view: locate (or pin), pick amenities, get the nearest stations open now.
+// The rider view: locate (or pin), pick amenities, get the nearest stations open when the rider arrives.
 // The "map" view (the embed's default) is the same list without a position: the filtered catalogue.
+// A shared link (?station=id) opens that one station's card first.
+// The list never waits for the map: it renders as soon as the API answers (see ridermap.js).
 import { cachedAt, fetchJSON } from "./api.js";
 import { announce, byId, clear, el } from "./dom.js";
 import { bindFilters, renderFilters } from "./filters.js";
-import { formatClock, t } from "./i18n.js";
-import { LocateError, locate } from "./locate.js";
-import { fitTo, originPin, stationLayer } from "./map.js";
-import { filterParams, lastOrigin, rememberOrigin } from "./state.js";
+import { errorText, formatAge, formatClock, stationName, t } from "./i18n.js";
+import { createRiderMap } from "./ridermap.js";
+import { CITY_CENTRE, filterParams, lastOrigin, rememberOrigin } from "./state.js";
 import { stationCard } from "./stations.js";
 
 const NEAREST_LIMIT = 10;
 const CATALOGUE_LIMIT = 100;
 const TRAVEL_MODE = "ebike";
-// The map shows the rider and the nearest stations, not the whole city: the first few, and of those
-// only the ones within a short ride or not much farther than the nearest.
-const FIT_NEAREST = 5;
-const FIT_RADIUS_M = 3000;
+const COPIED_MS = 3000;
+const HEADINGS = { nearest: "nearestHeading", catalogue: "listHeading", station: "sharedHeading" };
+
+// The rider's position from navigator.geolocation, with a hard time limit: some in-app browsers
+// never call back at all, and a rider must then be offered the manual pin instead of waiting.
+const LOCATE_TIMEOUT_MS = 10000;
+const GRACE_MS = 2000;
+
+class LocateError extends Error {
+  constructor(reason) {
+    super(reason);
+    this.name = "LocateError";
+    this.reason = reason; // "denied" | "timeout" | "unavailable"
+  }
+}
+
+function reasonOf(error) {
+  if (error && error.code === 1) return "denied";
+  if (error && error.code === 3) return "timeout";
+  return "unavailable";
+}
+
+// The position the page's head started asking for (index.html), taken once: a later tap asks anew.
+function earlyPosition() {
+  const early = window.servicemapPosition || null;
+  window.servicemapPosition = null;
+  return early;
+}
+
+function askPosition(timeout) {
+  return new Promise((resolve, reject) => {
+    navigator.geolocation.getCurrentPosition(resolve, reject, { enableHighAccuracy: true, timeout, maximumAge: 60000 });
+  });
+}
+
+function locate({ timeout = LOCATE_TIMEOUT_MS, early = null } = {}) {
+  return new Promise((resolve, reject) => {
+    if (!early && !("geolocation" in navigator)) {
+      reject(new LocateError("unavailable"));
+      return;
+    }
+    const timer = window.setTimeout(() => reject(new LocateError("timeout")), timeout + GRACE_MS);
+    const done = (callback) => (value) => {
+      window.clearTimeout(timer);
+      callback(value);
+    };
+    (early || askPosition(timeout)).then(
+      done((position) => resolve({
+        lon: position.coords.longitude, lat: position.coords.latitude, accuracy: position.coords.accuracy,
+      })),
+      done((error) => reject(new LocateError(reasonOf(error)))),
+    );
+  });
+}
 
 function locateMessage(error) {
   const reason = error instanceof LocateError ? error.reason : "unavailable";
@@ -28,17 +79,27 @@ function markFirstList() {
   }
 }
 
+// AbortController where there is one; older in-app browsers lack it, and a stale answer is then ignored.
+function newController() {
+  return typeof AbortController === "function" ? new AbortController() : { abort() {}, signal: undefined };
+}
+
 export function createRider(app) {
-  const { state, vocab, mapView } = app;
+  const { state } = app;
   const list = byId("station-list");
-  let result = null;
-  let markers = null;
-  let pin = null;
+  let result = null; // {body: {features, …}, source: "nearest" | "catalogue" | "station", cachedAt}
   // In the rider view a tap on the map moves the pin; in the catalogue ("map") view only once asked to.
   let pickMode = state.view === "rider";
   let request = null;
+  const map = createRiderMap(app.mapReady, { onPick: picked, onSelect: showCard });
+
+  function picked([lon, lat], { byTap }) {
+    if (byTap && !pickMode) return;
+    setOrigin({ lon, lat, source: "pin" }, { fit: false }); // the list's update is announced
+  }
 
   function filtersChanged() {
+    state.station = null;
     app.stateChanged();
     load({ fit: true });
   }
@@ -47,31 +108,20 @@ export function createRider(app) {
     bindFilters(app, filtersChanged);
     byId("locate").addEventListener("click", () => locateRider());
     byId("use-centre").addEventListener("click", () => useMapCentre());
-    mapView.map.on("click", (event) => { if (pickMode) pinAt(event.latlng); });
-  }
-
-  function placePin(origin) {
-    const at = mapView.toLatLng([origin.lon, origin.lat]);
-    if (!pin) {
-      pin = originPin(mapView, origin, { onMove: (moved) => setOrigin(moved, { fit: false }) }).addTo(mapView.map);
-    }
-    pin.setLatLng(at);
-  }
-
-  function pinAt(latlng) {
-    const [lon, lat] = mapView.fromLatLng(latlng);
-    setOrigin({ lon, lat, source: "pin" }, { fit: false }); // the list's update is announced
+    list.addEventListener("click", shareClicked);
   }
 
   function useMapCentre() {
     pickMode = true;
-    pinAt(mapView.map.getCenter());
+    const [lon, lat] = map.centre() || CITY_CENTRE;
+    setOrigin({ lon, lat, source: "pin" }, { fit: false });
   }
 
   function setOrigin(origin, { fit }) {
     state.origin = origin;
+    state.station = null;
     if (origin.source !== "url") rememberOrigin(origin);
-    placePin(origin);
+    map.setOrigin(origin);
     app.stateChanged();
     return load({ fit });
   }
@@ -82,11 +132,12 @@ export function createRider(app) {
     note.hidden = !message;
   }
 
-  async function locateRider(pending = null) {
-    announce(t("locating"));
+  async function locateRider({ early = null } = {}) {
+    if (result) announce(t("locating"));
+    else showLoading(t("locating")); // nothing listed yet: say what the wait is for
     byId("locate").setAttribute("aria-busy", "true");
     try {
-      const position = await (pending || locate());
+      const position = await locate({ early });
       document.body.classList.remove("is-picking");
       showLocateNote("");
       await setOrigin({ ...position, source: "gps" }, { fit: true });
@@ -102,41 +153,45 @@ export function createRider(app) {
     pickMode = true;
     document.body.classList.add("is-picking");
     showLocateNote(message);
-    const centre = mapView.fromLatLng(mapView.map.getCenter());
-    const start = lastOrigin() || { lon: centre[0], lat: centre[1] };
-    mapView.map.setView(mapView.toLatLng([start.lon, start.lat]));
+    const [lon, lat] = map.centre() || CITY_CENTRE;
+    const start = lastOrigin() || { lon, lat };
+    map.showAt(start);
     await setOrigin({ ...start, source: "pin" }, { fit: false });
-    announce(message, { error: true }); // after the list's own announcement, so it is not cut off
+    announce(message); // after the list's own announcement, so it is not cut off; the note shows it
   }
 
+  // [path, params, source]: the card representation (fields=card) keeps the answer small.
   function query() {
-    const filters = { ...filterParams(state), open_now: state.openOnly ? "true" : "" };
-    if (!state.origin) return ["api/centres", { ...filters, limit: CATALOGUE_LIMIT }];
+    if (state.station) return [`api/centres/${encodeURIComponent(state.station)}`, {}, "station"];
+    const filters = { ...filterParams(state), open_now: state.openOnly ? "true" : "", fields: "card" };
+    if (!state.origin) return ["api/centres", { ...filters, limit: CATALOGUE_LIMIT }, "catalogue"];
     const near = {
       lon: state.origin.lon.toFixed(6), lat: state.origin.lat.toFixed(6), limit: NEAREST_LIMIT, mode: TRAVEL_MODE,
     };
-    return ["api/centres/nearest", { ...near, ...filters }];
+    return ["api/centres/nearest", { ...near, ...filters }, "nearest"];
   }
 
-  function showLoading() {
+  function showLoading(text = state.origin ? t("loadingStations") : t("loading")) {
     list.setAttribute("aria-busy", "true");
-    clear(list).append(el("li", { class: "loading", text: state.origin ? t("loadingStations") : t("loading") }));
-    announce(state.origin ? t("loadingStations") : t("loading"));
+    clear(list).append(el("li", { class: "loading", text }));
+    announce(text);
   }
 
   async function load({ fit }) {
     if (request) request.abort();
-    // Older in-app browsers lack AbortController: then a stale answer is simply ignored.
-    const controller = typeof AbortController === "function" ? new AbortController() : { abort() {} };
+    const controller = newController();
     request = controller;
     showLoading();
     try {
-      const [path, params] = query();
-      const body = await fetchJSON(path, params, { signal: controller.signal });
+      const [path, params, source] = query();
+      // The vocabulary (labels) is needed to draw cards: wait for both, ask for both at once.
+      const [body] = await Promise.all([fetchJSON(path, params, { signal: controller.signal }), app.ready]);
       if (request !== controller) return;
-      result = { body, nearest: path.endsWith("nearest"), cachedAt: cachedAt(body) };
+      const collection = source === "station" ? { type: "FeatureCollection", features: [body] } : body;
+      result = { body: collection, source, cachedAt: cachedAt(body) };
       renderResult();
-      if (fit) fitTo(mapView, [pin, ...nearbyMarkers()]);
+      const view = source === "nearest" ? "nearby" : "stations";
+      map.setStations(collection.features, { nearest: source === "nearest", fit: fit ? view : null });
       announceResult();
     } catch (error) {
       if (error.name !== "AbortError" && request === controller) showError(error);
@@ -148,64 +203,61 @@ export function createRider(app) {
     }
   }
 
-  function nearbyMarkers() {
-    const features = result.body.features;
-    if (!result.nearest || !features.length) return markers.getLayers();
-    const reach = Math.max(FIT_RADIUS_M, 2 * features[0].properties.distance_m);
-    return markers.getLayers().slice(0, FIT_NEAREST).filter((marker, i) => features[i].properties.distance_m <= reach);
-  }
-
   function showError(error) {
     result = null;
-    const offline = error.code === "offline" || !navigator.onLine;
-    const message = offline ? t("offlineNoData") : t("errorLoading", { m: error.message });
+    const message = errorText(error);
     clear(list).append(el("li", { class: "empty", text: message }));
+    byId("ranking-note").textContent = "";
     announce(message, { error: true });
   }
 
   function announceResult() {
     const count = result.body.features.length;
-    announce(count ? t("foundStations", { n: count }) : t(result.nearest ? "noStations" : "noStationsCatalogue"));
+    const none = result.source === "nearest" ? "noStations" : "noStationsCatalogue";
+    announce(count ? t("foundStations", { n: count }) : t(none));
+  }
+
+  function rankingText() {
+    const { body, source } = result;
+    if (source === "nearest") {
+      if (body.ranking === "travel_time") return t("rankingTravel");
+      return state.lang === "en" && body.note ? body.note : t("rankingStraight");
+    }
+    if (source === "catalogue" && body.number_matched > body.number_returned) {
+      return t("showing", { total: body.number_matched, n: body.number_returned });
+    }
+    return "";
   }
 
   function renderNotes() {
-    const { body, nearest } = result;
-    let ranking = "";
-    if (nearest) ranking = body.ranking === "travel_time" ? t("rankingTravel") : t("rankingStraight");
-    if (nearest && body.ranking !== "travel_time" && body.note && state.lang === "en") ranking = body.note;
-    if (!nearest && body.number_matched > body.number_returned) {
-      ranking = t("showing", { total: body.number_matched, n: body.number_returned });
-    }
-    byId("ranking-note").textContent = ranking;
+    byId("ranking-note").textContent = rankingText();
     const offline = byId("offline-note");
     offline.hidden = result.cachedAt === null;
-    const fetchedAt = result.cachedAt === null ? null : formatClock(new Date(result.cachedAt));
-    offline.textContent = fetchedAt === null ? "" : t("offlineData", { t: fetchedAt });
+    if (result.cachedAt === null) return;
+    const fetched = new Date(result.cachedAt);
+    offline.textContent = t("offlineData", { age: formatAge(fetched), t: formatClock(fetched) });
   }
 
   function renderList() {
-    const { body, nearest } = result;
+    const { body, source } = result;
     const ctx = {
-      vocab, amenities: state.amenities, origin: state.origin, ranking: nearest ? body.ranking : null,
-      newWindow: state.isEmbed,
+      vocab: app.vocab, amenities: state.amenities, origin: state.origin,
+      ranking: source === "nearest" ? body.ranking : null, newWindow: state.isEmbed,
     };
     clear(list);
-    body.features.forEach((feature, index) => list.append(stationCard(feature, index, ctx)));
+    const numbered = source !== "station";
+    body.features.forEach((feature, index) => list.append(stationCard(feature, numbered ? index : null, ctx)));
     if (!body.features.length) {
-      list.append(el("li", { class: "empty", text: t(nearest ? "noStations" : "noStationsCatalogue") }));
+      list.append(el("li", { class: "empty", text: t(source === "nearest" ? "noStations" : "noStationsCatalogue") }));
     }
     renderHeading();
     if (body.features.length) markFirstList();
   }
 
   function renderHeading() {
-    const nearest = result ? result.nearest : state.view === "rider" || Boolean(state.origin);
-    byId("results-heading").textContent = nearest ? t("nearestHeading") : t("listHeading");
-  }
-
-  function renderMarkers() {
-    if (markers) markers.remove();
-    markers = stationLayer(mapView, result.body.features, { onSelect: showCard }).addTo(mapView.map);
+    const source = result ? result.source : (state.station && "station") || (state.view === "rider" || state.origin
+      ? "nearest" : "catalogue");
+    byId("results-heading").textContent = t(HEADINGS[source]);
   }
 
   // A marker chosen: highlight its card; a keyboard user is taken there (the map holds no details).
@@ -219,29 +271,56 @@ export function createRider(app) {
     if (byKeyboard) article.focus();
   }
 
+  // A card's share link: the phone's share sheet, else the link copied, else simply followed.
+  async function shareClicked(event) {
+    const link = event.target.closest("a[data-share]");
+    if (!link) return;
+    event.preventDefault();
+    const feature = result && result.body.features.find((f) => f.properties.id === link.dataset.share);
+    const name = feature ? stationName(feature.properties) : "";
+    if (navigator.share) {
+      navigator.share({ title: name, url: link.href }).catch(() => undefined); // cancelled: nothing to do
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(link.href);
+    } catch {
+      window.location.assign(link.href); // its page: the browser's own share menu works there
+      return;
+    }
+    announce(t("linkCopied"));
+    const label = link.querySelector("span");
+    label.textContent = t("copied");
+    window.setTimeout(() => { label.textContent = t("shareStation"); }, COPIED_MS);
+  }
+
   function renderResult() {
     if (!result) return;
     renderNotes();
     renderList();
-    renderMarkers();
+    const [shared] = result.source === "station" ? result.body.features : [];
+    if (shared) document.title = `${stationName(shared.properties)} · ${t("title")}`;
   }
 
   // Everything, e.g. after a change of language.
   function render() {
+    if (!app.vocab) return; // the labels are not there yet: load() renders once they are
     renderFilters(app);
     renderHeading();
-    if (pin) pin.getElement().setAttribute("aria-label", t("mapPin"));
+    map.relabel();
     renderResult();
     if (result) announceResult();
   }
 
   function start() {
-    render();
+    renderHeading();
     bindControls();
-    if (state.origin) setOrigin(state.origin, { fit: true });
+    app.ready.then(render, () => undefined); // a failure is shown by load()
+    if (state.station) load({ fit: true });
+    else if (state.origin) setOrigin(state.origin, { fit: true });
     else if (state.view === "rider") {
       byId("ranking-note").textContent = t("waitingForLocation");
-      locateRider(app.earlyPosition);
+      locateRider({ early: earlyPosition() });
     } else load({ fit: true });
   }
 

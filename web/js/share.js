@@ -4,6 +4,7 @@ import { t } from "./i18n.js";
 import { pageParams } from "./state.js";
 
 const EMBED_HEIGHT = 560;
+const COPIED_MS = 3000;
 
 function escapeAttribute(text) {
   return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
@@ -30,6 +31,12 @@ async function copyText(textarea) {
   if (!document.execCommand("copy")) throw new Error("copy refused");
 }
 
+// The status line is for screen readers; a sighted user sees the button say it for a moment.
+function showCopied(button) {
+  button.textContent = t("copied");
+  window.setTimeout(() => { button.textContent = t("copy"); }, COPIED_MS);
+}
+
 export function createShare({ state }) {
   const textarea = byId("embed-snippet");
 
@@ -41,6 +48,7 @@ export function createShare({ state }) {
     try {
       await copyText(textarea);
       announce(t("copied"));
+      showCopied(byId("copy-snippet"));
     } catch {
       textarea.select();
       announce(t("copyFailed"), { error: true });

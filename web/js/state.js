@@ -2,6 +2,8 @@
 import { toSearchParams } from "./api.js";
 
 export const VIEWS = ["rider", "map", "planner"];
+// Where the map opens, and the pin starts when there is no position yet: 东风广场, WGS84 [lon, lat].
+export const CITY_CENTRE = [102.7123, 25.0406];
 const LANG_KEY = "servicemap.lang";
 const ORIGIN_KEY = "servicemap.lastOrigin";
 
@@ -38,6 +40,7 @@ export function readState(location = window.location) {
     district: params.get("district") || "",
     openOnly: params.get("open") !== "0",
     origin: lon !== null && lat !== null ? { lon, lat, source: "url" } : null,
+    station: params.get("station") || null, // a shared station's id: its card opens first
   };
 }
 
@@ -55,8 +58,15 @@ export function pageParams(state, { isEmbed = state.isEmbed } = {}) {
     // A place given in the link stays in it; the rider's own position is never written to the URL.
     lon: state.origin && state.origin.source === "url" ? state.origin.lon : "",
     lat: state.origin && state.origin.source === "url" ? state.origin.lat : "",
+    station: state.station || "",
     lang: state.lang === "en" ? "en" : "",
   });
+}
+
+// The link that opens one station's card, for sharing (the server gives it that station's title).
+export function stationLink(id, lang) {
+  const query = toSearchParams({ station: id, lang: lang === "en" ? "en" : "" });
+  return new URL(`./?${query}`, document.baseURI).href;
 }
 
 export function writeState(state) {

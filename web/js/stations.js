@@ -1,14 +1,30 @@
-// One station card: name, open/closed with today's hours, how far, amenities, how sure the location
-// is, a call link and the navigation hand-off to the map apps.
+// One station card. What a rider at the roadside needs comes first, so that the nearest card's top fits
+// the first screen: the name, whether it is open when they get there, how many minutes away, and the
+// navigation hand-off to the map apps. Then the details: kind and district, address, how sure the
+// location is, amenities, a call link and a link to share the station.
 import { NAVIGATION_APPS } from "./deeplinks.js";
-import { el } from "./dom.js";
-import { formatDistance, label, stationName, t } from "./i18n.js";
-import { icon } from "./icons.js";
+import { el, icon } from "./dom.js";
+import { formatDistance, getLang, label, stationName, t } from "./i18n.js";
+import { stationLink } from "./state.js";
 
-function openBadge(props) {
-  const state = props.open_now === true ? "open" : props.open_now === false ? "closed" : "unknown";
-  const text = { open: t("openNow"), closed: t("closedNow"), unknown: t("hoursUnknown") }[state];
-  return el("span", { class: `badge badge-${state}`, text });
+// {state: "open" | "closed" | "warn" | "unknown", text}: open when the rider arrives if the list was
+// ranked by travel time (the API evaluated the arrival), else open now.
+export function availability(props, ctx) {
+  if (props.status && props.status !== "open") {
+    const entry = ctx.vocab.status && ctx.vocab.status[props.status];
+    return { state: "closed", text: label(entry) || t("closedNow") };
+  }
+  const now = props.open_now;
+  if (ctx.ranking === "travel_time") {
+    if (props.open_on_arrival === true) return { state: "open", text: t("openOnArrival") };
+    if (props.open_on_arrival === false) {
+      return now === true ? { state: "warn", text: t("mayCloseOnArrival") } : { state: "closed", text: t("closedNow") };
+    }
+    return { state: "unknown", text: t("hoursUnknown") };
+  }
+  if (now === true) return { state: "open", text: t("openNow") };
+  if (now === false) return { state: "closed", text: t("closedNow") };
+  return { state: "unknown", text: t("hoursUnknown") };
 }
 
 function hoursText(props) {
@@ -28,15 +44,13 @@ function reachText(props, ranking) {
   return "";
 }
 
-function statusLine(props, ranking) {
-  const line = el("p", { class: "card-status" }, openBadge(props));
+function statusLine(props, ctx) {
+  const open = availability(props, ctx);
+  const line = el("p", { class: "card-status" }, el("span", { class: `badge badge-${open.state}`, text: open.text }));
+  const reach = reachText(props, ctx.ranking);
+  if (reach) line.append(el("span", { class: "reach", text: reach }));
   const hours = hoursText(props);
   if (hours) line.append(el("span", { class: "hours", text: hours }));
-  const reach = reachText(props, ranking);
-  if (reach) line.append(el("span", { class: "reach", text: reach }));
-  if (props.open_on_arrival === false) {
-    line.append(el("span", { class: "badge badge-warn", text: t("mayCloseOnArrival") }));
-  }
   return line;
 }
 
@@ -68,6 +82,15 @@ function callLink(props) {
   return el("a", { class: "button call", href: `tel:${number}` }, icon("phone"), text);
 }
 
+// A plain link to the station's page (long-press copies it anywhere); the rider view turns a tap into
+// the phone's share sheet or a copied link.
+function shareLink(props) {
+  return el("a", {
+    class: "button share-station", href: stationLink(props.id, getLang()), "data-share": props.id,
+    "aria-label": t("shareLabel", { name: stationName(props) }),
+  }, icon("share"), el("span", { text: t("shareStation") }));
+}
+
 function navLinks(feature, ctx) {
   const name = stationName(feature.properties);
   const dest = feature.geometry.coordinates;
@@ -78,29 +101,32 @@ function navLinks(feature, ctx) {
       class: `button nav nav-${app.id}`, href: app.link(dest, feature.properties.name_zh, origin),
       "aria-label": t("navLabel", { app: t(app.labelKey), name }),
       target: ctx.newWindow ? "_blank" : null, rel: ctx.newWindow ? "noopener" : null,
-    }, icon("navigate"), el("span", { text: t(app.labelKey) }));
+    }, el("span", { text: t(app.labelKey) }));
     list.append(el("li", {}, link));
   }
   return list;
 }
 
-// ctx: {vocab, amenities (chosen, a Set), origin, ranking, newWindow}
+function title(props, index) {
+  return el("h3", { class: "card-title", id: `station-${props.id}` },
+    index === null ? null : el("span", { class: "card-number", "aria-hidden": "true", text: String(index + 1) }),
+    el("span", { class: "card-name", text: stationName(props) }));
+}
+
+// ctx: {vocab, amenities (chosen, a Set), origin, ranking, newWindow}; index null: not numbered.
 export function stationCard(feature, index, ctx) {
   const props = feature.properties;
   const kind = label(ctx.vocab.kind[props.kind]);
-  const heading = el("h3", { class: "card-title", id: `station-${props.id}` },
-    el("span", { class: "card-number", "aria-hidden": "true", text: String(index + 1) }),
-    el("span", { text: stationName(props) }));
   const card = el("article", {
     class: "station-card", "aria-labelledby": `station-${props.id}`, "data-id": props.id, tabindex: "-1",
   },
-    heading,
+    title(props, index),
+    statusLine(props, ctx),
+    navLinks(feature, ctx),
     el("p", { class: "card-kind", text: [kind, props.district_name].filter(Boolean).join(" · ") }),
-    statusLine(props, ctx.ranking),
     props.address ? el("p", { class: "card-address", text: props.address }) : null,
     precisionNote(props),
     amenityList(props, ctx),
-    el("div", { class: "card-actions" }, callLink(props)),
-    navLinks(feature, ctx));
+    el("div", { class: "card-actions" }, callLink(props), shareLink(props)));
   return el("li", { class: "station" }, card);
 }
