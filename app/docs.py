@@ -1,27 +1,25 @@
-"""API documentation pages served from our own host: Swagger UI at /docs (the JSON API) and /docs/ogc
-(OGC API – Features), ReDoc at /redoc. FastAPI's own pages load their scripts from a public CDN, which
-is slow or blocked in mainland China; here the assets come from the fastapi-offline package
-(Swagger UI, ReDoc), and a Content-Security-Policy keeps the pages from asking any other host."""
+"""API documentation served from our own host: Swagger UI at /docs (the JSON API) and /docs/ogc
+(OGC API – Features). FastAPI's own pages load their scripts from a public CDN, which is slow or
+blocked in mainland China; here the assets come from the fastapi-offline package, and a
+Content-Security-Policy keeps the pages from asking any other host. ReDoc is not offered: its bundle
+always asks cdn.redoc.ly for a logo, so /redoc leads to /docs."""
 from importlib.resources import files
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from app.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
 
 ASSET_DIR = Path(str(files("fastapi_offline") / "static"))
-ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
-          "redoc.standalone.js": "text/javascript", "favicon.png": "image/png"}
+ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css", "favicon.png": "image/png"}
 ASSET_MAX_AGE = 86400
-# Inline scripts and styles are the pages' own (FastAPI writes them); ReDoc builds its search
-# worker from a blob. No other host for anything, including ReDoc's logo and the validator badge.
+# The inline script and style are the page's own (FastAPI writes them); no other host for anything.
 DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-               "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-               "frame-ancestors 'self'")
+               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'")
 
 
 def _asset(request: Request, name: str) -> str:
@@ -50,12 +48,8 @@ def swagger_ui_ogc(request: Request) -> HTMLResponse:
 
 
 @router.get("/redoc")
-def redoc(request: Request) -> HTMLResponse:
-    page = get_redoc_html(openapi_url=request.scope.get("root_path", "") + (request.app.openapi_url or ""),
-                          title="servicemap API", redoc_js_url=_asset(request, "redoc.standalone.js"),
-                          redoc_favicon_url=_asset(request, "favicon.png"), with_google_fonts=False)
-    page.headers["Content-Security-Policy"] = DOCS_POLICY
-    return page
+def redoc(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/docs", status_code=308)
 
 
 @router.get("/docs/assets/{name}")

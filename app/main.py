@@ -13,6 +13,7 @@ from app.editing import routes as editing
 from app.errors import install_error_handlers
 from app.http import screen_json_body
 from app.ogc import routes as ogc
+from app.ogc.errors import InvalidParameterIs400
 from app.ops import routes as ops
 from app.ops.middleware import configure_logging, install_middleware
 from app.ops.ratelimit import RateLimiter
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)
     install_middleware(app, settings)
+    app.add_middleware(InvalidParameterIs400)  # outermost: OGC API – Features says 400 where /api says 422
     for router in (ops.router, catalogue.router, catalogue.districts_router, routing.router, coverage.router,
                    editing.router, editing.reports_router, pages.router, docs.router, ops.fallback_router):
         app.include_router(router)

@@ -20,6 +20,7 @@ LIMIT_PARAMETER = {
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
 }
 LIMIT_REF = {"$ref": "#/components/parameters/limit"}
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 # bbox as OGC 17-069r4 writes it: a comma-separated array (style form, explode false).
 BBOX_SCHEMA = {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}
 
@@ -32,8 +33,24 @@ def ogc_openapi(routes: Sequence[BaseRoute], *, title: str, description: str, ve
     for item in document["paths"].values():
         for operation in item.values():
             operation["parameters"] = [_parameter(p, schemas) for p in operation.get("parameters", [])]
+            operation["responses"] = _responses(operation["responses"])
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
     document["components"]["parameters"] = {"limit": LIMIT_PARAMETER}
     return _to_oas30(document)
+
+
+def _responses(responses: dict) -> dict:
+    """Invalid parameters are 400 here (FastAPI documents 422), and every error is the one JSON error
+    body, also on operations whose features are GeoJSON."""
+    responses = dict(responses)
+    if "422" in responses:
+        responses.pop("422")
+        responses.setdefault("400", {"description": "Invalid or unknown parameter (the body names it)"})
+    for status, response in responses.items():
+        if int(status) >= 400:
+            responses[status] = {"description": response["description"], "content": ERROR_CONTENT}
+    return responses
 
 
 def _parameter(parameter: dict, schemas: dict) -> dict:

@@ -1,65 +1,40 @@
 """OGC API – Features Part 1 under /ogc: landing page, conformance, the API document, collections, items.
 
 The routes are a second face of the catalogue and coverage use cases (app/ogc/service.py says how).
-They are left out of /openapi.json; GIS clients read /ogc/api, built from this router alone.
+They are left out of /openapi.json; GIS clients read /ogc/api, built from this router alone. Invalid
+parameters are 400 here, not 422 (app/ogc/errors.py).
 """
-from collections.abc import Callable, Coroutine
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 
 from app.catalogue.params import check_adcodes
 from app.catalogue.repository import CentreFilter
 from app.catalogue.service import centre_by_id, district_by_adcode, district_features
 from app.db import SessionDep
 from app.editing.auth import OptionalActorDep
-from app.errors import NotFound, responses
+from app.errors import responses
 from app.http import GeoJSONResponse
 from app.ogc import coverage, service
+from app.ogc.errors import OGC_PREFIX
 from app.ogc.openapi import ogc_openapi
 from app.ogc.params import Format, PageDep, field_named, reject_unknown_parameters
 from app.ogc.schemas import (OPENAPI_JSON, CentreItem, CentreItems, Collection, Collections, Conformance,
                              CoverageItem, CoverageItems, DistrictItem, DistrictItems, LandingPage)
 from geo.amenities import Amenity, Kind, Level, Status
 
-PREFIX = "/ogc"
-
-
-class OgcRoute(APIRoute):
-    """OGC API – Features answers invalid parameters with 400 (/req/core/query-param-invalid) where
-    the JSON API says 422: the same error handlers write the same body, only the status differs."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-
-        async def handle_as_ogc(request: Request) -> Response:
-            try:
-                return await handle(request)
-            except Exception as exc:
-                handler = _specific_handler(request, exc)
-                if handler is None:
-                    raise
-                response = await handler(request, exc)
-                if response.status_code == 422:
-                    response.status_code = 400
-                return response
-
-        return handle_as_ogc
-
-
-def _specific_handler(request: Request, exc: Exception) -> Any:
-    """The app's handler for this error class (app/errors.py); None for the catch-all of bugs."""
-    handlers = request.app.exception_handlers
-    return next((handlers[cls] for cls in type(exc).__mro__ if cls in handlers and cls is not Exception), None)
-
-
-router = APIRouter(prefix=PREFIX, tags=["OGC API – Features"], route_class=OgcRoute)
+PREFIX = OGC_PREFIX
+router = APIRouter(prefix=PREFIX, tags=["OGC API – Features"])
 ItemsCheck = [Depends(reject_unknown_parameters)]
-CollectionId = Annotated[str, Path(description="A collection id from /collections", max_length=64)]
-FeatureId = Annotated[str, Path(description="A feature id", max_length=64)]
+# The ids are listed in the API document; an unknown one is a 404 (the route says so), not a 400.
+CollectionId = Annotated[str, Path(alias="collectionId", json_schema_extra={
+    "enum": [service.CENTRES, service.DISTRICTS, *coverage.COLLECTIONS]})]
+CoverageCollectionId = Annotated[str, Path(alias="collectionId", json_schema_extra={"enum": [*coverage.COLLECTIONS]},
+                                         description="coverage-<mode>-bands, coverage-<mode>-<minutes>-gaps or "
+                                                     "coverage-<mode>-<minutes>-cells")]
+FeatureId = Annotated[str, Path(alias="featureId", description="The feature's id")]
 
 
 @router.get("", response_model=LandingPage, summary="Landing page")
@@ -89,8 +64,7 @@ def collections(request: Request, session: SessionDep, f: Format = None) -> dict
 
 @router.get("/collections/{collectionId}", response_model=Collection, response_model_exclude_none=True,
             summary="One collection", responses=responses(404))
-def collection(request: Request, session: SessionDep, collection_id: Annotated[str, Path(alias="collectionId")],
-               f: Format = None) -> dict:
+def collection(request: Request, session: SessionDep, collection_id: CollectionId, f: Format = None) -> dict:
     return service.collection(session, request.app.state, request, collection_id)
 
 
@@ -117,8 +91,7 @@ def centres(
 
 @router.get("/collections/centres/items/{featureId}", response_model=CentreItem, response_class=GeoJSONResponse,
             summary="One centre", responses=responses(404))
-def centre(request: Request, session: SessionDep, feature_id: Annotated[str, Path(alias="featureId")],
-           f: Format = None) -> dict:
+def centre(request: Request, session: SessionDep, feature_id: FeatureId, f: Format = None) -> dict:
     feature, _ = centre_by_id(session, centre_id=feature_id)
     return service.one_feature(request, service.CENTRES, feature)
 
@@ -133,8 +106,7 @@ def districts(request: Request, session: SessionDep, page: PageDep) -> dict:
 
 @router.get("/collections/districts/items/{featureId}", response_model=DistrictItem, response_class=GeoJSONResponse,
             summary="One district", responses=responses(404))
-def district(request: Request, session: SessionDep, feature_id: Annotated[str, Path(alias="featureId")],
-             f: Format = None) -> dict:
+def district(request: Request, session: SessionDep, feature_id: FeatureId, f: Format = None) -> dict:
     return service.one_feature(request, service.DISTRICTS, district_by_adcode(session, adcode=feature_id))
 
 
@@ -144,11 +116,10 @@ def _route_budget(request: Request, actor: Any) -> int | None:
 
 @router.get("/collections/{collectionId}/items", response_model=CoverageItems, response_class=GeoJSONResponse,
             dependencies=ItemsCheck, summary="Coverage bands, gaps or cells",
-            responses=responses(400, 403, 404, 503))
+            responses=responses(400, 401, 403, 404, 503))
 def coverage_items(
     request: Request, session: SessionDep, page: PageDep, actor: OptionalActorDep,
-    collection_id: Annotated[str, Path(alias="collectionId", description="coverage-<mode>-bands, "
-                                       "coverage-<mode>-<minutes>-gaps or coverage-<mode>-<minutes>-cells")],
+    collection_id: CoverageCollectionId,
     kind: Annotated[Kind | None, Query(description="Only centres of this kind count")] = None,
     amenity: Annotated[Amenity | None, Query(description="Only centres offering this amenity count")] = None,
     district: Annotated[str | None, Query(description="Gaps and cells of this district (adcode) only")] = None,
@@ -164,10 +135,9 @@ def coverage_items(
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", response_model=CoverageItem,
-            response_class=GeoJSONResponse, summary="One coverage feature", responses=responses(403, 404, 503))
-def coverage_item(request: Request, session: SessionDep, actor: OptionalActorDep,
-                  collection_id: Annotated[str, Path(alias="collectionId")],
-                  feature_id: Annotated[str, Path(alias="featureId")], f: Format = None) -> dict:
+            response_class=GeoJSONResponse, summary="One coverage feature", responses=responses(401, 403, 404, 503))
+def coverage_item(request: Request, session: SessionDep, actor: OptionalActorDep, collection_id: CoverageCollectionId,
+                  feature_id: FeatureId, f: Format = None) -> dict:
     found = service.coverage_collection(collection_id)
     feature = service.coverage_feature(session, request.app.state, found, feature_id, _route_budget(request, actor))
     return service.one_feature(request, collection_id, feature)

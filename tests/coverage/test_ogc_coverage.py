@@ -36,7 +36,7 @@ def ogc(coverage_server: LiveServer) -> Features:
 
 def pages(ogc: Features, collection: str, **params: object) -> list[dict]:
     found = [ogc.collection_items(collection, **params)]
-    while href := next((l["href"] for l in found[-1]["links"] if l["rel"] == "next"), None):
+    while href := next((link["href"] for link in found[-1]["links"] if link["rel"] == "next"), None):
         found.append(ogc.collection_items(collection, **dict(parse_qsl(urlsplit(href).query))))
     return found
 

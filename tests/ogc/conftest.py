@@ -26,9 +26,10 @@ def fixture_centres() -> list[dict]:
     for n in range(FIXTURE_CENTRES):
         lon, lat = next(anchors)
         station = n % 4 == 1
+        level = None if station else ("community", "street")[n % 2]
         records.append(centre_record(
             id=f"test-ogc-{n:02d}", name_zh=f"测试{'驿站' if station else '中心'}{n}", address=f"测试路{n}号",
-            kind="rider_station" if station else "service_centre", level=None if station else ("community", "street")[n % 2],
+            kind="rider_station" if station else "service_centre", level=level,
             at=(lon + (n % 5 - 2) * 0.001, lat + (n % 4 - 1.5) * 0.001), amenities=next(amenities),
             opening_hours=next(hours), status="temporarily_closed" if n % 7 == 6 else "open"))
     return records

@@ -91,7 +91,8 @@ def test_every_catalogue_field_is_a_property(ogc: Features, ogc_server: LiveServ
     ({"q": "驿站"}, "q=驿站"),
     ({"bbox": [102.69, 25.03, 102.72, 25.06]}, "bbox=102.69,25.03,102.72,25.06"),
     ({"bbox": [102.69, 25.03, 0, 102.72, 25.06, 100]}, "bbox=102.69,25.03,102.72,25.06"),
-    ({"bbox": [102.7, 24.9, 102.9, 25.03], "kind": "service_centre"}, "bbox=102.7,24.9,102.9,25.03&kind=service_centre"),
+    ({"bbox": [102.7, 24.9, 102.9, 25.03], "kind": "service_centre"},
+     "bbox=102.7,24.9,102.9,25.03&kind=service_centre"),
     ({"datetime_": "2026-11-21T23:00:00+08:00"}, "open_at=2026-11-21T23:00:00%2B08:00"),  # a Saturday night
     ({"datetime_": "2026-11-19T10:00:00Z/.."}, "open_at=2026-11-19T10:00:00Z"),  # interval: its start
 ])
