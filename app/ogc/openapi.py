@@ -12,6 +12,7 @@ from typing import Any
 from fastapi.openapi.utils import get_openapi
 from starlette.routing import BaseRoute
 
+from app.errors import STATUS_DESCRIPTIONS, ErrorBody
 from app.ogc.params import DEFAULT_LIMIT, MAX_LIMIT
 
 LIMIT_PARAMETER = {
@@ -20,6 +21,7 @@ LIMIT_PARAMETER = {
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
 }
 LIMIT_REF = {"$ref": "#/components/parameters/limit"}
+INVALID_PARAMETER = "Invalid or unknown parameter (the body names it)"
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 # bbox as OGC 17-069r4 writes it: a comma-separated array (style form, explode false).
 BBOX_SCHEMA = {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}
@@ -30,26 +32,30 @@ def ogc_openapi(routes: Sequence[BaseRoute], *, title: str, description: str, ve
                            openapi_version="3.0.3", servers=[{"url": prefix}])
     document["paths"] = {path.removeprefix(prefix) or "/": item for path, item in document["paths"].items()}
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    for item in document["paths"].values():
+    for path, item in document["paths"].items():
         for operation in item.values():
             operation["parameters"] = [_parameter(p, schemas) for p in operation.get("parameters", [])]
-            operation["responses"] = _responses(operation["responses"])
+            operation["responses"] = _responses(operation["responses"], rate_limited=path != "/")
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    schemas["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schemas["ErrorBody"].pop("$defs", {}))
     document["components"]["parameters"] = {"limit": LIMIT_PARAMETER}
     return _to_oas30(document)
 
 
-def _responses(responses: dict) -> dict:
-    """Invalid parameters are 400 here (FastAPI documents 422), and every error is the one JSON error
-    body, also on operations whose features are GeoJSON."""
+def _responses(responses: dict, *, rate_limited: bool) -> dict:
+    """Invalid parameters are 400 here (FastAPI documents 422), any request may meet a busy service
+    (503) or the rate limit (429), and every error is the one JSON error body, also on operations whose
+    features are GeoJSON."""
     responses = dict(responses)
-    if "422" in responses:
-        responses.pop("422")
-        responses.setdefault("400", {"description": "Invalid or unknown parameter (the body names it)"})
+    responses.pop("422", None)
+    for status in (400, 503) + ((429,) if rate_limited else ()):
+        responses.setdefault(str(status), {"description": STATUS_DESCRIPTIONS[status]})
     for status, response in responses.items():
         if int(status) >= 400:
-            responses[status] = {"description": response["description"], "content": ERROR_CONTENT}
+            description = INVALID_PARAMETER if status == "400" else response["description"]
+            responses[status] = {"description": description, "content": ERROR_CONTENT}
     return responses
 
 

@@ -1,12 +1,17 @@
 """OGC API – Features under /ogc with OWSLib, a real client: the same centres, filters and errors as /api."""
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from owslib.ogcapi.features import Features
 from shapely.geometry import shape
+from sqlalchemy.orm import Session
 
+from app.main import create_app
 from app.ogc.schemas import CRS84
+from app.settings import Settings
 from tests.web.server import LiveServer
 
 CONFORMANCE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
@@ -189,3 +194,14 @@ def test_the_api_document_is_openapi_30_with_queryables_qgis_can_read(ogc: Featu
     assert "application/geo+json" in items["responses"]["200"]["content"]
     text = str(document)
     assert "'const'" not in text and "prefixItems" not in text and "{'type': 'null'}" not in text
+
+
+def test_the_ogc_face_shares_the_api_rate_limit(db: Session, database_url: str, tmp_path: Path) -> None:
+    settings = Settings(database_url=database_url, network_dir=tmp_path, rate_limit_per_minute=5)
+    with TestClient(create_app(settings)) as client:
+        statuses = [client.get("/ogc/collections/centres/items").status_code for _ in range(4)]
+        statuses += [client.get("/api/districts").status_code for _ in range(2)]
+        assert statuses == [200] * 5 + [429]
+        limited = client.get("/ogc/collections")
+        assert limited.status_code == 429 and limited.json()["error"] == "too_many_requests"
+        assert client.get("/ogc").status_code == 200  # the landing page is not counted
