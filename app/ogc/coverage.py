@@ -60,12 +60,17 @@ class Selection:
     districts: tuple[str, ...] = ()
 
 
+def in_service(state: Any) -> bool:
+    """Coverage collections are offered while a road network is in service."""
+    return state.network.available()
+
+
 def network_bbox(state: Any) -> Bbox | None:
-    """The road network's extent, or None without a network (then no coverage collection is offered)."""
-    if not state.network.available():
+    """The road network's extent, when it is in service and recorded (an external Valhalla has none)."""
+    if not in_service(state):
         return None
     bbox = (state.network.current().manifest or {}).get("bbox")
-    return tuple(bbox) if bbox else None
+    return (bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None
 
 
 def _layer(session: Any, state: Any, collection: CoverageCollection, selection: Selection, minutes: int,

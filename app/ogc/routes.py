@@ -52,9 +52,13 @@ def conformance(f: Format = None) -> dict:
     return service.conformance()
 
 
-@router.get("/api", summary="This API's definition (OpenAPI 3.0)", response_class=JSONResponse)
-def api_definition(f: Format = None) -> JSONResponse:
-    return JSONResponse(definition(), media_type=OPENAPI_JSON)
+class OpenAPIResponse(JSONResponse):
+    media_type = OPENAPI_JSON
+
+
+@router.get("/api", summary="This API's definition (OpenAPI 3.0)", response_class=OpenAPIResponse)
+def api_definition(f: Format = None) -> OpenAPIResponse:
+    return OpenAPIResponse(definition())
 
 
 @router.get("/collections", response_model=Collections, response_model_exclude_none=True, summary="Collections")
@@ -127,8 +131,9 @@ def coverage_items(
     """Coverage on the road network, as /api/coverage/union, /gaps and /cells. datetime: only the centres
     open at that moment count. A computation needing more new isochrones than the public budget needs a token."""
     found = service.coverage_collection(collection_id)
-    selection = coverage.Selection(at=page.moment, kinds=(kind,) if kind else (), amenities=(amenity,) if amenity
-                                   else (), districts=tuple(check_adcodes([district])) if district else ())
+    selection = coverage.Selection(at=page.moment, kinds=(kind.value,) if kind else (),
+                                   amenities=(amenity.value,) if amenity else (),
+                                   districts=tuple(check_adcodes([district])) if district else ())
     features, matched, counted = service.coverage_page(session, request.app.state, found, selection, page,
                                                        _route_budget(request, actor))
     return service.feature_page(request, features, matched, page, coverage=counted)

@@ -87,8 +87,8 @@ def collections(session: Session, state: Any, request: Request) -> dict:
     """Centres, districts, and the coverage collections while a road network is in service."""
     base = ogc_base(request)
     found = [_centres(session, base), _districts(session, base)]
-    bbox = coverage.network_bbox(state)
-    if state.network.available():
+    if coverage.in_service(state):
+        bbox = coverage.network_bbox(state)
         found += [_coverage(base, c, bbox) for c in coverage.COLLECTIONS.values()]
     return {"links": [link(f"{base}/collections", "self", JSON)], "collections": found}
 

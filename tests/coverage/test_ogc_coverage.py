@@ -105,6 +105,17 @@ def test_datetime_is_the_moment_whose_open_centres_count(ogc: Features) -> None:
     assert page["coverage"]["centres"]["closed_at_moment"] == 0  # the fixture centres are open 24/7
 
 
+def test_kind_and_amenity_choose_the_centres_that_count(ogc: Features) -> None:
+    # The hole city's centres are all service centres: with rider stations only, nothing is covered.
+    only_stations = ogc.collection_items("coverage-walk-10-gaps", kind="rider_station")
+    assert only_stations["coverage"]["kind"] == ["rider_station"]
+    assert only_stations["coverage"]["centres"]["counted"] == 0
+    everything = ogc.collection_items("coverage-walk-10-gaps")
+    assert everything["coverage"]["centres"]["counted"] == 12
+    [whole] = only_stations["features"]  # the whole district is one gap
+    assert shape(whole["geometry"]).area > sum(shape(f["geometry"]).area for f in everything["features"])
+
+
 @pytest.mark.parametrize(("query", "field"), [
     ("coverage-walk-bands/items?district=990001", "district"),
     ("coverage-walk-10-cells/items?minutes=15", "minutes"),
