@@ -37,6 +37,11 @@ CoverageCollectionId = Annotated[str, Path(alias="collectionId", json_schema_ext
 FeatureId = Annotated[str, Path(alias="featureId", description="The feature's id")]
 
 
+def _only(value: str | None) -> list[str]:
+    """A single-valued OGC filter as the catalogue's list of accepted values (enums as their values)."""
+    return [str(value)] if value else []
+
+
 @router.get("", response_model=LandingPage, summary="Landing page")
 def landing(request: Request, f: Format = None) -> dict:
     return service.landing_page(request)
@@ -84,9 +89,8 @@ def centres(
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Text in name or address")] = None,
 ) -> dict:
     """The catalogue (as /api/centres). datetime: only the centres open at that moment."""
-    where = CentreFilter(kinds=[kind] if kind else [], levels=[level] if level else [],
-                         statuses=[status] if status else [], amenities=[amenity] if amenity else [],
-                         districts=[district_adcode] if district_adcode else [], bbox=page.bbox, text=q)
+    where = CentreFilter(kinds=_only(kind), levels=_only(level), statuses=_only(status), amenities=_only(amenity),
+                         districts=_only(district_adcode), bbox=page.bbox, text=q)
     with field_named("district", "district_adcode"):
         check_adcodes(where.districts)
         features, matched = service.centre_page(session, where=where, page=page)
@@ -131,9 +135,8 @@ def coverage_items(
     """Coverage on the road network, as /api/coverage/union, /gaps and /cells. datetime: only the centres
     open at that moment count. A computation needing more new isochrones than the public budget needs a token."""
     found = service.coverage_collection(collection_id)
-    selection = coverage.Selection(at=page.moment, kinds=(kind.value,) if kind else (),
-                                   amenities=(amenity.value,) if amenity else (),
-                                   districts=tuple(check_adcodes([district])) if district else ())
+    selection = coverage.Selection(at=page.moment, kinds=tuple(_only(kind)), amenities=tuple(_only(amenity)),
+                                   districts=tuple(check_adcodes(_only(district))))
     features, matched, counted = service.coverage_page(session, request.app.state, found, selection, page,
                                                        _route_budget(request, actor))
     return service.feature_page(request, features, matched, page, coverage=counted)
