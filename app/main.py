@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import pages
+from app import docs, pages
 from app.catalogue import routes as catalogue
 from app.coverage import routes as coverage
 from app.db import libpq_url, make_engine, make_sessionmaker
@@ -13,6 +13,8 @@ from app.editing import editor_routes as editor
 from app.editing import routes as editing
 from app.errors import install_error_handlers
 from app.http import screen_json_body
+from app.ogc import routes as ogc
+from app.ogc.errors import InvalidParameterIs400
 from app.ops import routes as ops
 from app.ops.middleware import configure_logging, install_middleware
 from app.ops.openapi import install_openapi
@@ -46,14 +48,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(screen_json_body)],
+        docs_url=None, redoc_url=None,  # app/docs.py serves them without a CDN
     )
     configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)
     install_openapi(app)
     install_middleware(app, settings)
+    app.add_middleware(InvalidParameterIs400)  # outermost: OGC API – Features says 400 where /api says 422
     for router in (ops.router, catalogue.router, catalogue.districts_router, catalogue.unplaced_router,
                    routing.router, coverage.router, editing.router, editing.reports_router, editor.router,
-                   editor.users_router, pages.router, ops.fallback_router):
+                   editor.users_router, pages.router, docs.router, ops.fallback_router):
         app.include_router(router)
+    app.include_router(ogc.router, include_in_schema=False)  # described by its own document, /ogc/api
     app.mount("/", StaticFiles(directory=pages.WEB_DIR, html=True), name="web")
     return app

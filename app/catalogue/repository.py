@@ -159,9 +159,9 @@ def nearest_centres(
     return [_to_row(row) for row in session.connection().execute(query)]
 
 
-def district_summaries(session: Session) -> list[dict[str, Any]]:
+def _district_counts(*extra: Any) -> Select[Any]:
     counted = lambda kind: func.count(Centre.id).filter(Centre.kind == kind)  # noqa: E731
-    query = (
+    return (
         select(
             District.adcode,
             District.name_zh,
@@ -169,12 +169,51 @@ def district_summaries(session: Session) -> list[dict[str, Any]]:
             func.count(Centre.id).label("centres"),
             counted("service_centre").label("service_centres"),
             counted("rider_station").label("rider_stations"),
+            *extra,
         )
         .outerjoin(Centre, (Centre.district_adcode == District.adcode) & Centre.deleted_at.is_(None))
         .group_by(District.adcode)
         .order_by(District.adcode)
     )
-    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def district_summaries(session: Session) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in session.execute(_district_counts())]
+
+
+def _districts_in(query: Select[Any], bbox: tuple[float, float, float, float] | None) -> Select[Any]:
+    return query if bbox is None else query.where(District.geom.intersects(func.ST_MakeEnvelope(*bbox, 4326)))
+
+
+def district_outlines(
+    session: Session, *, bbox: tuple[float, float, float, float] | None, limit: int | None = None, offset: int = 0,
+    adcode: str | None = None,
+) -> list[dict[str, Any]]:
+    """District summaries with their outlines as GeoJSON text (PostGIS writes it, 6 decimals ≈ 0.1 m)."""
+    query = _districts_in(_district_counts(func.ST_AsGeoJSON(District.geom, 6).label("geometry")), bbox)
+    if adcode is not None:
+        query = query.where(District.adcode == adcode)
+    return [dict(row._mapping) for row in session.execute(query.limit(limit).offset(offset))]
+
+
+def count_districts(session: Session, *, bbox: tuple[float, float, float, float] | None) -> int:
+    return session.scalar(_districts_in(select(func.count()).select_from(District), bbox)) or 0
+
+
+def _extent(session: Session, geom: Any, *where: Any) -> tuple[float, float, float, float] | None:
+    box = func.ST_Extent(geom)
+    query = select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box)).where(*where)
+    row = session.execute(query).one()
+    return None if row[0] is None else (row[0], row[1], row[2], row[3])
+
+
+def centre_extent(session: Session) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of the live centres; None when there are none."""
+    return _extent(session, Centre.geom, Centre.deleted_at.is_(None))
+
+
+def district_extent(session: Session) -> tuple[float, float, float, float] | None:
+    return _extent(session, District.geom)
 
 
 def district_exists(session: Session, *, adcode: str) -> bool:

@@ -4,6 +4,7 @@ Opening hours are OSM `opening_hours` expressions that PostGIS cannot evaluate, 
 every other filter and the hours filter runs here, before paging. The whole city has under a
 thousand centres, so this stays cheap.
 """
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -117,3 +118,22 @@ def unplaced_rows(session: Session, actor: Actor, *, district: str | None, limit
     if not actor.is_admin and district not in actor.districts:
         raise Forbidden(f"editor {actor.name!r} does not edit district {district}", field="district")
     return repository.list_unplaced(session, districts=[district], limit=limit, offset=offset)
+
+
+def _district_feature(row: dict) -> dict:
+    props = {k: v for k, v in row.items() if k != "geometry"}
+    return {"type": "Feature", "id": row["adcode"], "geometry": json.loads(row["geometry"]), "properties": props}
+
+
+def district_features(session: Session, *, bbox: tuple[float, float, float, float] | None, limit: int,
+                      offset: int) -> tuple[list[dict], int]:
+    """A page of districts as GeoJSON features (outline, centre counts), and how many match."""
+    rows = repository.district_outlines(session, bbox=bbox, limit=limit, offset=offset)
+    return [_district_feature(row) for row in rows], repository.count_districts(session, bbox=bbox)
+
+
+def district_by_adcode(session: Session, *, adcode: str) -> dict:
+    rows = repository.district_outlines(session, bbox=None, adcode=adcode)
+    if not rows:
+        raise NotFound(f"no district with adcode {adcode!r}", field="adcode")
+    return _district_feature(rows[0])

@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from app.coverage import demand as coverage_demand
 from app.coverage.figures import figures
-from app.coverage.report import build, district_rows, write
+from app.coverage.report import BaseMap, build, district_rows, write
 from app.coverage.service import CoverageQuery, prepare
 from app.db import make_engine, make_sessionmaker
 from app.errors import ServiceMapError
@@ -116,7 +116,8 @@ def report_command(out: Annotated[Path, typer.Option(help="Output directory")] =
             bar = _Bar(f"{query.mode.value} isochrones")
             reports.append(build(session, state, query, k=k, max_snap_metres=settings.max_snap_metres, progress=bar))
             bar.close()
-        return write(reports, out)
+        tiles = BaseMap(settings.tile_url if settings.tile_crs == "wgs84" else None, settings.tile_attribution)
+        return write(reports, out, base_map=tiles)
     for path in _run(work):
         typer.echo(f"wrote {path}")
 

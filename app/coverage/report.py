@@ -4,11 +4,14 @@ Files written into the output directory, for each mode and budget (e.g. ``ebike-
 ``coverage-*.geojson`` (the covered area), ``gaps-*.geojson`` (uncovered parts of each district,
 largest first), ``districts-*.csv`` (the district table), ``cells-*.csv`` (H3 cells: demand and
 time to the nearest centre), ``suggestions-*.geojson`` / ``.csv`` (new locations, when k > 0),
-and one ``report.html`` map with every mode as its own layer group and the district tables.
+and one ``report.html`` map with every mode as its own layer group and the district tables. The map
+loads Leaflet from ``assets/`` beside it (our vendored copy; folium's defaults come from public CDNs) and
+tiles only from the configured tile server.
 """
 import csv
 import html
 import json
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +28,18 @@ from app.routing.network import NetworkState
 DISTRICT_COLUMNS = ["adcode", "name_zh", "area_m2", "covered_m2", "covered_pct", "uncovered_m2", "demand_total",
                     "demand_covered", "demand_covered_pct", "centres", "service_centres", "rider_stations",
                     "largest_gap_m2"]
+LEAFLET_DIR = Path(__file__).resolve().parents[2] / "web" / "vendor" / "leaflet"
 STYLE = {"coverage": {"color": "#1a9850", "fillOpacity": 0.35, "weight": 1},
          "gaps": {"color": "#d73027", "fillOpacity": 0.25, "weight": 1}}
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    """The tile server the map uses; no url: none (the configured tiles are GCJ-02 and would misplace
+    our WGS84 layers by hundreds of metres)."""
+
+    url: str | None = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    attribution: str = "© OpenStreetMap contributors"
 
 
 @dataclass
@@ -50,7 +63,7 @@ def build(session: Session, state: NetworkState, query: CoverageQuery, *, k: int
                       cells_geojson(session, layer, bbox=None, limit=10**7, offset=0), picks)
 
 
-def write(reports: Sequence[ModeReport], out_dir: Path) -> list[Path]:
+def write(reports: Sequence[ModeReport], out_dir: Path, *, base_map: BaseMap = BaseMap()) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for report in reports:
@@ -61,7 +74,8 @@ def write(reports: Sequence[ModeReport], out_dir: Path) -> list[Path]:
         if report.suggestions is not None:
             written += [_geojson(out_dir / f"suggestions-{report.name}.geojson", report.suggestions),
                         _suggestions_csv(out_dir / f"suggestions-{report.name}.csv", report.suggestions)]
-    written.append(_html(out_dir / "report.html", reports))
+    shutil.copytree(LEAFLET_DIR, out_dir / "assets" / "leaflet", dirs_exist_ok=True)
+    written.append(_html(out_dir / "report.html", reports, base_map))
     return written
 
 
@@ -109,9 +123,13 @@ def _suggestions_csv(path: Path, suggestions: dict) -> Path:
                   f["properties"]["new_demand"], f["properties"]["new_area_m2"]] for f in suggestions["features"]))
 
 
-def _html(path: Path, reports: Sequence[ModeReport]) -> Path:
+def _html(path: Path, reports: Sequence[ModeReport], base_map: BaseMap) -> Path:
     bounds = [f["geometry"] for r in reports for f in r.union["features"]]
-    fmap = folium.Map(tiles="OpenStreetMap", control_scale=True)
+    fmap = folium.Map(tiles=None, control_scale=True)
+    fmap.default_js = [("leaflet", "assets/leaflet/leaflet.js")]  # nothing else is needed here
+    fmap.default_css = [("leaflet_css", "assets/leaflet/leaflet.css")]
+    if base_map.url:
+        folium.TileLayer(base_map.url, attr=html.escape(base_map.attribution), name="base map").add_to(fmap)
     for report in reports:
         _mode_layers(fmap, report)
     folium.LayerControl(collapsed=False).add_to(fmap)

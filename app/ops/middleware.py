@@ -31,6 +31,7 @@ SECURITY_HEADERS = {
 RATE_PERIOD_S = 60.0
 WORKER = os.getpid()  # which worker process answered, in every request's log line
 UNLIMITED_PATHS = ("/healthz", "/readyz")
+RATE_LIMITED_PREFIXES = ("/api/", "/ogc/")  # the JSON API and its OGC API – Features face
 
 
 class JsonFormatter(logging.Formatter):
@@ -150,7 +151,7 @@ class ServiceMiddleware:
             body = error_body("payload_too_large", f"the body may be at most {self.settings.max_body_bytes} bytes",
                               "body")
             return 413, body, {}
-        if not scope["path"].startswith("/api/") or scope["path"] in UNLIMITED_PATHS:
+        if not scope["path"].startswith(RATE_LIMITED_PREFIXES) or scope["path"] in UNLIMITED_PATHS:
             return None
         limiter = scope["app"].state.rate_limiter
         wait = await limiter.take("api", client, limit=self.settings.rate_limit_per_minute, period_s=RATE_PERIOD_S)
