@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.catalogue.params import check_adcodes
 from app.catalogue.repository import CentreFilter
+from app.catalogue.schemas import Adcode
 from app.catalogue.service import centre_by_id, district_by_adcode, district_features
 from app.db import SessionDep
 from app.editing.auth import OptionalActorDep
@@ -95,7 +95,7 @@ def centres(
     kind: Annotated[Kind | None, Query(description="Kind of place")] = None,
     level: Annotated[Level | None, Query(description="Administrative level")] = None,
     status: Annotated[Status | None, Query(description="In service or not")] = None,
-    district_adcode: Annotated[str | None, Query(description="District adcode, e.g. 530102")] = None,
+    district_adcode: Annotated[Adcode | None, Query(description="District adcode, e.g. 530102")] = None,
     amenity: Annotated[Amenity | None, Query(description="Only centres offering this amenity")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="Text in name or address")] = None,
 ) -> dict:
@@ -103,7 +103,6 @@ def centres(
     where = CentreFilter(kinds=_only(kind), levels=_only(level), statuses=_only(status), amenities=_only(amenity),
                          districts=_only(district_adcode), bbox=page.bbox, text=q)
     with field_named("district", "district_adcode"):
-        check_adcodes(where.districts)
         features, matched = service.centre_page(session, where=where, page=page)
     return service.feature_page(request, features, matched, page)
 
@@ -141,13 +140,13 @@ def coverage_items(
     collection_id: CoverageCollectionId,
     kind: Annotated[Kind | None, Query(description="Only centres of this kind count")] = None,
     amenity: Annotated[Amenity | None, Query(description="Only centres offering this amenity count")] = None,
-    district: Annotated[str | None, Query(description="Gaps and cells of this district (adcode) only")] = None,
+    district: Annotated[Adcode | None, Query(description="Gaps and cells of this district (adcode) only")] = None,
 ) -> dict:
     """Coverage on the road network, as /api/coverage/union, /gaps and /cells. datetime: only the centres
     open at that moment count. A computation needing more new isochrones than the public budget needs a token."""
     found = service.coverage_collection(collection_id)
     selection = coverage.Selection(at=page.moment, kinds=tuple(_only(kind)), amenities=tuple(_only(amenity)),
-                                   districts=tuple(check_adcodes(_only(district))))
+                                   districts=tuple(_only(district)))
     features, matched, counted = service.coverage_page(session, request.app.state, found, selection, page,
                                                        _route_budget(request, actor))
     return service.feature_page(request, features, matched, page, coverage=counted)
