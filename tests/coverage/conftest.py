@@ -69,7 +69,7 @@ def grid_city_network(tmp_path_factory: pytest.TempPathFactory) -> NetworkBuildR
 def clean_coverage(engine: Engine) -> Iterator[None]:
     """No stored coverage layers or demand from other tests."""
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE coverage_layers, demand_sources, coverage_members CASCADE"))
+        connection.execute(text("TRUNCATE coverage_layers, demand_sources, network_reach CASCADE"))
     yield
 
 

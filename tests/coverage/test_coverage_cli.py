@@ -45,9 +45,11 @@ def test_report_writes_map_and_exports(run, grid_client: TestClient, hole_city: 
     assert result.exit_code == 0, result.output
     name = f"{MODE}-{MINUTES}min"
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "leaflet" in html.lower() and "合成城 (test fixture)" in html and f"{name}: gaps" in html
+    assert "合成城 (test fixture)" in html and "步行 10 分钟" in html and "walking 10 min" in html
+    assert (out / "vendor" / "leaflet" / "leaflet.js").is_file() and "None" not in html
+    assert html.count("://") == 1 and "https://tile.openstreetmap.org/{z}" in html  # only the base map's tiles
     api = grid_client.get(f"/api/coverage?mode={MODE}&minutes={MINUTES}&district={TEST_ADCODE}").json()
-    with (out / f"districts-{name}.csv").open(encoding="utf-8") as rows:
+    with (out / f"districts-{name}.csv").open(encoding="utf-8-sig") as rows:
         [row] = list(csv.DictReader(rows))
     assert float(row["covered_pct"]) == pytest.approx(api["districts"][0]["covered_pct"])
     assert float(row["demand_covered"]) == pytest.approx(api["districts"][0]["demand_covered"])
