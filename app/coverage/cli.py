@@ -46,7 +46,8 @@ def _queries(modes, minutes, at, kinds, amenities, districts, resolution) -> lis
 
 def _run(work):
     settings = Settings()
-    state = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url)
+    state = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url,
+                         valhalla_bbox=settings.valhalla_bbox)
     engine = make_engine(settings.database_url)
     try:
         # The use cases commit as they go (long runs keep what they computed), so no outer transaction.

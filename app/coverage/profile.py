@@ -87,7 +87,8 @@ def week_profile(session: Session, state: NetworkState, query: CoverageQuery, *,
     reference = local_moment(query.at).date()
     week, holiday = typical_week(reference), next_holiday(reference)
     moments = _moments(week, HOURS_PER_WEEK)
-    special = [d for d in ([holiday["start"]] + holiday["makeup_workdays"][:1] if holiday else [])]
+    upcoming = [d for d in (holiday["makeup_workdays"] if holiday else []) if d >= reference]
+    special = [holiday["start"], *upcoming[:1]] if holiday else []
     for day in special:
         moments += _moments(day, 24)
     centres = repo.selected_centres(session, kinds=query.kinds, amenities=query.amenities)
@@ -125,6 +126,6 @@ def _result(last: Layer, demand: Demand, week: date, entries: Sequence[dict], ho
                                f"covers {first}–{last_year}")
         return out
     days = entries[HOURS_PER_WEEK:]
-    out["holiday"] = {**holiday, "hours": list(days[:24]),
+    out["holiday"] = {**holiday, "hours": list(days[:24]), "makeup_day": special[1] if len(special) > 1 else None,
                       "makeup_hours": list(days[24:48]) if len(special) > 1 else None}
     return out

@@ -180,7 +180,8 @@ class HolidayProfile(BaseModel):
     end: date
     makeup_workdays: list[date] = Field(description="Weekend days worked in exchange (调休)")
     hours: list[ProfileHour] = Field(description="The first holiday day, hour by hour")
-    makeup_hours: list[ProfileHour] | None = Field(description="The first make-up working day, hour by hour")
+    makeup_day: date | None = Field(description="The first make-up working day from `at` on, if any")
+    makeup_hours: list[ProfileHour] | None = Field(description="That make-up working day, hour by hour")
 
 
 class ProfileLayers(BaseModel):

@@ -31,7 +31,6 @@ from tests.osm_fixtures import SyntheticCity
 
 GRID_URL = f"/api/coverage?mode=ebike&minutes=5&district={TEST_ADCODE}"
 HELSINKI_URL = f"/api/coverage?mode=walk&minutes=3&district={TEST_ADCODE}"
-LATTICE_KM = (0.75, 2.25, 3.75, 5.25)
 
 
 def metric(geometry, epsg: int):
@@ -55,16 +54,6 @@ def singles_covered_m2(network: NetworkBuildResult, points, area, epsg: int) -> 
 def expansion_covered_m2(network: NetworkBuildResult, points, area, *, mode: str, minutes: int, epsg: int) -> float:
     found = Router(network.tile_dir).coverage_isochrone(points, mode=mode, minutes=[minutes])
     return shapely.intersection(metric(found.contours[-1].geometry, epsg), metric(area, epsg)).area
-
-
-@pytest.fixture
-def lattice(db: Session, grid_city: SyntheticCity) -> dict:
-    """Centres on a 1.5 km lattice over the grid city, none in its north-east quadrant."""
-    points = {f"test-lat-{i}-{j}": grid_city.lonlat(x, y) for i, x in enumerate(LATTICE_KM)
-              for j, y in enumerate(LATTICE_KM) if not (x > 3 and y > 3)}
-    add_centres(db, *(centre_record(id=i, at=p, opening_hours="24/7", source="test fixture on a synthetic city")
-                      for i, p in points.items()), in_kunming=False)
-    return points
 
 
 def test_covered_percent_matches_the_union_of_single_isochrones(
