@@ -31,6 +31,7 @@ from app.coverage.siting import suggest
 from app.pages import WEB_DIR
 from app.routing.network import NetworkState
 from geo.coords import wgs84_to_gcj02
+from geo.hours import SHANGHAI
 
 MODE_NAMES = {"walk": ("步行", "walking"), "ebike": ("电动自行车", "e-bike"), "car": ("驾车", "driving")}
 WEEKDAYS = ["周一 Mon", "周二 Tue", "周三 Wed", "周四 Thu", "周五 Fri", "周六 Sat", "周日 Sun"]
@@ -135,13 +136,15 @@ def district_table(numbers: dict) -> str:
                 f'<td>{_pct(total["covered_pct"])}</td><td>{_km2(total["area_m2"] - total["covered_m2"])}</td>'
                 f'<td>{_count(total["demand_total"])}</td><td>{_pct(total["demand_covered_pct"])}</td>'
                 f'<td>{_count(total["centres"])}</td><td></td><td></td></tr>')
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return (f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            '</table></div>')
 
 
 def _section(report: ModeReport) -> str:
     numbers, (zh, en) = report.figures, title(report.figures)
     demand = numbers["demand"]
-    demand_note = f'{demand["kind"]} — {demand["unit"]}' + (f' ({demand["note"]})' if demand["note"] else "")
+    demand_note = "无 none" if demand["kind"] == "none" else f'{demand["name"] or demand["kind"]} ({demand["unit"]})'
+    demand_note += f' — {demand["note"]}' if demand["note"] else ""
     area = numbers["analysis_area"]
     return (f'<section><h2>{html.escape(zh)}<br><small>{html.escape(en)}</small></h2>'
             f'<p>需求 Demand: {html.escape(demand_note)}。计入中心 Centres counted: {numbers["centres"]["counted"]}'
@@ -151,9 +154,12 @@ def _section(report: ModeReport) -> str:
 
 
 def _layers(report: ModeReport, shift: Callable) -> dict:
-    label_zh, label_en = title(report.figures)
-    return {"name": f"{label_zh} / {label_en}", "bands": shift(report.bands), "gaps": shift(report.gaps),
-            "sites": shift(report.suggestions) if report.suggestions else None}
+    numbers = report.figures
+    zh, en = MODE_NAMES.get(numbers["mode"], (numbers["mode"], numbers["mode"]))
+    unit = (report.suggestions or {}).get("demand", {}).get("unit", "")
+    return {"name": f"{zh} {numbers['minutes']} 分钟 {en} {numbers['minutes']} min", "bands": shift(report.bands),
+            "gaps": shift(report.gaps), "sites": shift(report.suggestions) if report.suggestions else None,
+            "demand_unit": unit}
 
 
 def _page(reports: Sequence[ModeReport], *, tile_url: str, tile_attribution: str, tile_crs: str) -> str:
@@ -164,7 +170,7 @@ def _page(reports: Sequence[ModeReport], *, tile_url: str, tile_attribution: str
     page = TEMPLATE.read_text(encoding="utf-8")
     for placeholder, value in (("{{TITLE}}", html.escape(f"服务圈覆盖报告 Coverage report — {heading_zh} / {heading_en}")),
                                ("{{SECTIONS}}", "".join(_section(r) for r in reports)),
-                               ("{{GENERATED}}", html.escape(f"{datetime.now().astimezone():%Y-%m-%d %H:%M %z}")),
+                               ("{{GENERATED}}", html.escape(f"{datetime.now(SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai)")),
                                ("{{DATA}}", _json(data).replace("</", "<\\/"))):
         page = page.replace(placeholder, value)
     return page
