@@ -66,7 +66,8 @@ DEFAULT_MIN_HOLE_M2 = 50_000.0
 # service_limits.isochrone for multi-origin coverage; an external service needs at least these.
 ISOCHRONE_MAX_LOCATIONS = 5_000
 ISOCHRONE_MAX_DISTANCE_M = 400_000.0  # a whole municipality: Kunming spans ~240 km north to south
-_ISOCHRONE_LIMIT_CODES = {150, 154}  # "Exceeded max locations", "Path distance exceeds the max distance"
+_ISOCHRONE_LIMIT_CODES = {150, 154}
+_ORIGIN_SNAPS_KEPT = 200_000  # "Exceeded max locations", "Path distance exceeds the max distance"
 TILE_EXTRACT_NAME = "tiles.tar"
 _EARTH_RADIUS_M = 6_371_008.8
 _M_PER_DEG = math.pi * _EARTH_RADIUS_M / 180
@@ -152,6 +153,9 @@ class _ValhallaEngine:
 
     def __init__(self, *, min_hole_m2: float = DEFAULT_MIN_HOLE_M2) -> None:
         self.min_hole_m2 = min_hole_m2
+        # Snap distances of coverage origins: centres rarely move, and every hour of the week asks
+        # again for mostly the same ones (an engine serves one network, so this is per network).
+        self._origin_snaps: dict[tuple, float | None] = {}
 
     def _call(self, action: str, request: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -179,7 +183,7 @@ class _ValhallaEngine:
         """
         mode, minutes = _check_mode(mode), _check_minutes(minutes)
         points = [_check_point(p, f"origins[{i}]") for i, p in enumerate(origins)]
-        distances = self._snap_distances(points, mode, max_snap_metres) if points else []
+        distances = self._origin_distances(points, mode, max_snap_metres)
         on_network = [d is not None and d <= max_snap_metres for d in distances]
         kept = [p for p, ok in zip(points, on_network) if ok]
         parts: dict[int, list[Area]] = {m: [] for m in minutes}
@@ -248,6 +252,16 @@ class _ValhallaEngine:
         return [None if cell.get("time") is None or cell.get("distance") is None
                 else Leg(seconds=float(cell["time"]), metres=float(cell["distance"]) * 1000)
                 for cell in row]
+
+    def _origin_distances(self, points: list[LonLat], mode: TravelMode, max_snap_metres: float) -> list[float | None]:
+        keys = [(mode, max_snap_metres, p) for p in points]
+        unknown = [p for k, p in zip(keys, points) if k not in self._origin_snaps]
+        if unknown:
+            if len(self._origin_snaps) > _ORIGIN_SNAPS_KEPT:
+                self._origin_snaps.clear()
+            found = self._snap_distances(unknown, mode, max_snap_metres)
+            self._origin_snaps.update(((mode, max_snap_metres, p), d) for p, d in zip(unknown, found))
+        return [self._origin_snaps.get(k) for k in keys]
 
     def _expand(self, points: list[LonLat], mode: TravelMode, minutes: list[int], max_snap_metres: float,
                 parts: dict[int, list[Area]]) -> None:

@@ -76,7 +76,8 @@ def network_extent(session: Session, network: ActiveNetwork) -> tuple[float, flo
 
 
 def reach(session: Session, network: ActiveNetwork, *, reach_m: float) -> np.ndarray:
-    """The network's reach cells, computed once per network (and stored)."""
+    """The network's reach cells, computed once per network and stored (the caller commits, which
+    also releases the lock that makes concurrent first callers wait for one computation)."""
     found = repo.reach_cells(session, network_key=network.key, reach_m=reach_m, resolution=cov.MASK_RESOLUTION)
     if found is not None:
         return found
@@ -90,7 +91,6 @@ def reach(session: Session, network: ActiveNetwork, *, reach_m: float) -> np.nda
         repo.store_reach_cells(session, network_key=network.key, reach_m=reach_m, resolution=cov.MASK_RESOLUTION,
                                cells=cells)
         found = np.asarray(cells, dtype=np.int64)
-    session.commit()
     return found
 
 
@@ -102,7 +102,9 @@ def analysis_area(session: Session, network: ActiveNetwork, *, reach_m: float) -
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    area = _build(session, network, reach(session, network, reach_m=reach_m), reach_m, digest)
+    cells = reach(session, network, reach_m=reach_m)
+    session.commit()
+    area = _build(session, network, cells, reach_m, digest)
     with _lock:
         _cache[key] = area
         while len(_cache) > _CACHED_AREAS:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.coverage.area import DistrictArea
 from app.coverage.demand import Demand, demand_for
+from app.coverage import service
 from app.coverage.service import Layer
 from geo import coverage as cov
 
@@ -34,6 +35,14 @@ _cache_lock = threading.Lock()
 class DistrictCover:
     covered_m2: float
     gaps: list[Polygon]  # metric, largest first (at most MAX_GAPS_KEPT)
+
+
+def clear_caches() -> None:
+    """Forget every derived figure and loaded band kept in this process (benchmarks start cold)."""
+    with _cache_lock:
+        _cover_cache.clear()
+    with service._cache_lock:
+        service._bands_cache.clear()
 
 
 def district_cover(layer: Layer, district: DistrictArea) -> DistrictCover:
