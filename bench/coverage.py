@@ -40,7 +40,8 @@ from shapely.geometry import box
 from sqlalchemy.orm import Session
 
 from app.coverage.area import analysis_area
-from app.coverage.figures import clear_caches, figures
+from app.coverage.cache import clear_all
+from app.coverage.figures import figures
 from app.coverage.profile import week_profile
 from app.coverage.service import CoverageQuery, prepare
 from app.routing.network import NetworkState
@@ -123,7 +124,7 @@ def empty_store(session: Session) -> None:
     """No stored layer, and nothing derived from one cached in this process."""
     session.execute(sa.text("TRUNCATE coverage_layers CASCADE"))
     session.commit()
-    clear_caches()
+    clear_all()
 
 
 def full_coverage(session: Session, state: NetworkState, query: CoverageQuery) -> tuple[object, dict]:
@@ -195,6 +196,27 @@ def cold_api(session: Session, url: str, tile_dir: Path, workdir: Path, mode: Tr
               f"{max(times[1:]):.3f} s ({verdict(max(times), TARGETS['api'])} for every one)")
         warm = _timed_get(client, f"/api/coverage?mode={mode.value}&at={COLD_MOMENTS[0]}", reused=True)
         print(f"warm API GET /api/coverage (the stored layer): {warm:.3f} s")
+        planner_requests(client, f"mode={mode.value}&at={COLD_MOMENTS[0]}")
+
+
+PLANNER_PATHS = ["/api/coverage/bands", "/api/coverage/gaps", "/api/coverage/cells?resolution=8",
+                 "/api/coverage/cells", "/api/coverage/area", "/api/coverage?format=csv"]
+
+
+def planner_requests(client: httpx.Client, query: str) -> None:
+    """What the planner view asks for once a layer is stored: time, and size as sent (gzip) and unpacked."""
+    for path in PLANNER_PATHS:
+        url = f"{path}{'&' if '?' in path else '?'}{query}"
+        client.get(url).raise_for_status()  # the first call derives and caches; the map asks again on panning
+        started = time.perf_counter()
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        seconds = time.perf_counter() - started
+        sent = int(response.headers.get("content-length") or len(response.content))
+        print(f"  GET {path:36s} {seconds * 1000:6.0f} ms, {sent / 1024:7.0f} KiB sent, "
+              f"{len(response.content) / 1024:7.0f} KiB JSON/CSV")
+    started = time.perf_counter()
+    client.get("/api/coverage/profile?" + query).raise_for_status()
+    print(f"  GET /api/coverage/profile (layers stored)   {(time.perf_counter() - started) * 1000:6.0f} ms")
 
 
 def _timed_get(client: httpx.Client, path: str, *, reused: bool = False) -> float:

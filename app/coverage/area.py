@@ -9,8 +9,6 @@ one batched ``locate`` over the network's extent (geo/coverage.py ``reach_cells`
 network. A district's analysis area is district ∩ reach; demand counts only inside it too.
 """
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,15 +18,14 @@ from shapely import wkb
 from sqlalchemy.orm import Session
 
 from app.coverage import repository as repo
+from app.coverage.cache import Lru
 from app.errors import InvalidParameter
 from app.routing.network import ActiveNetwork
 from geo import coverage as cov
 from geo.modes import TravelMode
 
 METHOD = "districts_within_network_reach"
-_cache: OrderedDict[tuple, "AnalysisArea"] = OrderedDict()
-_lock = threading.Lock()
-_CACHED_AREAS = 8
+_areas: Lru["AnalysisArea"] = Lru(8)
 
 
 @dataclass(frozen=True)
@@ -97,19 +94,13 @@ def reach(session: Session, network: ActiveNetwork, *, reach_m: float) -> np.nda
 def analysis_area(session: Session, network: ActiveNetwork, *, reach_m: float) -> AnalysisArea:
     """Every district with its clipped area; cached per network, reach and districts version."""
     digest = repo.districts_digest(session)
-    key = (network.key, reach_m, digest)
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    cells = reach(session, network, reach_m=reach_m)
-    session.commit()
-    area = _build(session, network, cells, reach_m, digest)
-    with _lock:
-        _cache[key] = area
-        while len(_cache) > _CACHED_AREAS:
-            _cache.popitem(last=False)
-    return area
+
+    def build() -> AnalysisArea:
+        cells = reach(session, network, reach_m=reach_m)
+        session.commit()
+        return _build(session, network, cells, reach_m, digest)
+
+    return _areas.get((network.key, reach_m, digest), build)
 
 
 def _build(session: Session, network: ActiveNetwork, cells: np.ndarray, reach_m: float, digest: str) -> AnalysisArea:

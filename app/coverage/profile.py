@@ -19,7 +19,7 @@ from app.catalogue.service import local_moment
 from app.coverage import repository as repo
 from app.coverage.area import analysis_area, report_adcodes
 from app.coverage.demand import Demand, demand_for
-from app.coverage.figures import _inside, describe, district_cover
+from app.coverage.figures import describe, district_cover, inside
 from app.coverage.service import (CoverageQuery, Layer, RouteBudget, bands_of, check_query, choose,
                                   ensure_layers, layer_key)
 from app.routing.network import NetworkState
@@ -75,7 +75,7 @@ def _entry(hour: int, moment: datetime, layer: Layer, demand: Demand, in_area: n
              "covered_pct": round(100 * covered / area, 3) if area else None, "demand_covered_pct": None,
              "layer_id": layer.row.id}
     if demand.kind != "none" and (total := float(demand.values[in_area].sum())):
-        reached = in_area & _inside(layer.covered, demand.lon, demand.lat)
+        reached = in_area & inside(layer.covered, demand.lon, demand.lat)
         entry["demand_covered_pct"] = round(100 * float(demand.values[reached].sum()) / total, 3)
     return entry
 
@@ -100,7 +100,7 @@ def week_profile(session: Session, state: NetworkState, query: CoverageQuery, *,
     demand = demand_for(session, network, resolution=query.resolution, source_id=query.demand_source)
     in_area = np.zeros(len(demand.cells), dtype=bool)
     for adcode in adcodes:
-        in_area |= _inside(area.districts[adcode].clipped, demand.lon, demand.lat)
+        in_area |= inside(area.districts[adcode].clipped, demand.lon, demand.lat)
     entries = []
     for n, (moment, (chosen, excluded)) in enumerate(zip(moments, selections)):
         row = rows[layer_key(network.key, query, max_snap_metres, chosen)]

@@ -25,7 +25,8 @@ from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
 
 from app.coverage import exports
-from app.coverage.figures import bands_geojson, cells_geojson, figures, gaps_geojson
+from app.coverage.figures import figures
+from app.coverage.layers import bands_geojson, cells_geojson, gaps_geojson
 from app.coverage.service import CoverageQuery, prepare
 from app.coverage.siting import suggest
 from app.pages import WEB_DIR

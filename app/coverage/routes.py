@@ -1,5 +1,8 @@
 """Coverage routes: figures per district, the covered area and its bands, gaps, H3 cells, the
-analysis area, the week profile, siting, demand sources. CSV with ``?format=csv`` where a table fits."""
+analysis area, the week profile, siting, demand sources. CSV with ``?format=csv`` where a table fits.
+
+GeoJSON layers are returned as ready responses: they are plain JSON already, and FastAPI's encoder
+would walk every coordinate of a city-wide layer once more."""
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,7 +12,8 @@ from app.catalogue.params import check_adcodes
 from app.catalogue.schemas import Moment
 from app.coverage import exports
 from app.coverage.demand import describe_sources
-from app.coverage.figures import area_geojson, bands_geojson, cells_geojson, figures, gaps_geojson, union_geojson
+from app.coverage.figures import figures
+from app.coverage.layers import area_geojson, bands_geojson, cells_geojson, gaps_geojson, union_geojson
 from app.coverage.profile import week_profile
 from app.coverage.schemas import CoverageFigures, DemandSourceOut, SitingRequest, SitingResult, WeekProfile
 from app.coverage.service import CoverageQuery, Layer, RouteBudget, prepare
@@ -84,15 +88,15 @@ def coverage_figures(session: SessionDep, layer: LayerDep, format: Format = "jso
 
 
 @router.get("/union", response_class=GeoJSONResponse, **COVERAGE_DOCS)
-def coverage_union(layer: LayerDep) -> dict:
+def coverage_union(layer: LayerDep) -> GeoJSONResponse:
     """The area reached within the budget from the nearest counted centre (one MultiPolygon)."""
-    return union_geojson(layer)
+    return GeoJSONResponse(union_geojson(layer))
 
 
 @router.get("/bands", response_class=GeoJSONResponse, **COVERAGE_DOCS)
-def coverage_bands(layer: LayerDep) -> dict:
+def coverage_bands(layer: LayerDep) -> GeoJSONResponse:
     """The covered area by band (e.g. 0–5, 5–10, 10–15 minutes to the nearest centre), as rings."""
-    return bands_geojson(layer)
+    return GeoJSONResponse(bands_geojson(layer))
 
 
 @router.get("/gaps", response_class=GeoJSONResponse, **CSV_DOCS)
@@ -100,7 +104,7 @@ def coverage_gaps(session: SessionDep, layer: LayerDep, format: Format = "json",
                   limit: Annotated[int, Query(ge=1, le=50, description="Gaps per district")] = 20):
     """Uncovered parts of each district's analysis area, largest first, with the demand inside them."""
     gaps = gaps_geojson(session, layer, limit=limit)
-    return csv_download(exports.gaps_csv(gaps), "coverage-gaps") if format == "csv" else gaps
+    return csv_download(exports.gaps_csv(gaps), "coverage-gaps") if format == "csv" else GeoJSONResponse(gaps)
 
 
 @router.get("/cells", response_class=GeoJSONResponse, **CSV_DOCS)
@@ -110,13 +114,13 @@ def coverage_cells(session: SessionDep, layer: LayerDep, format: Format = "json"
     """H3 cells of the analysis area with demand and the band of the nearest counted centre (null:
     beyond the budget)."""
     cells = cells_geojson(session, layer, bbox=parse_bbox(bbox) if bbox else None, limit=limit, offset=offset)
-    return csv_download(exports.cells_csv(cells), "coverage-cells") if format == "csv" else cells
+    return csv_download(exports.cells_csv(cells), "coverage-cells") if format == "csv" else GeoJSONResponse(cells)
 
 
 @router.get("/area", response_class=GeoJSONResponse, **COVERAGE_DOCS)
-def coverage_area(layer: LayerDep) -> dict:
+def coverage_area(layer: LayerDep) -> GeoJSONResponse:
     """The analysis area of each district: the district where the road network reaches."""
-    return area_geojson(layer)
+    return GeoJSONResponse(area_geojson(layer))
 
 
 @router.get("/profile", response_model=WeekProfile, **CSV_DOCS)

@@ -16,9 +16,7 @@ road network reaches.
 """
 import hashlib
 import json
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.catalogue.service import check_districts, local_moment, status_open
 from app.coverage import repository as repo
+from app.coverage.cache import Lru
 from app.coverage.area import AnalysisArea, analysis_area, report_adcodes
 from app.coverage.repository import CentreRef, LayerRow
 from app.errors import Forbidden, InvalidParameter
@@ -38,9 +37,7 @@ from geo import coverage as cov
 from geo.modes import TravelMode
 
 LAYERS_KEPT_PER_FAMILY = 300
-_BANDS_CACHED = 64
-_bands_cache: OrderedDict[str, dict[int, object]] = OrderedDict()
-_cache_lock = threading.Lock()
+_bands: Lru[dict[int, object]] = Lru(64)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,16 +185,8 @@ def ensure_layers(session: Session, network: ActiveNetwork, query: CoverageQuery
 
 def bands_of(session: Session, row: LayerRow) -> dict[int, object]:
     """A layer's band areas (WGS84), from an in-process cache keyed by the layer's content key."""
-    with _cache_lock:
-        if row.key in _bands_cache:
-            _bands_cache.move_to_end(row.key)
-            return _bands_cache[row.key]
-    bands = {m: shapely.from_wkb(g) for m, g in sorted(repo.band_wkb(session, layer_id=row.id).items())}
-    with _cache_lock:
-        _bands_cache[row.key] = bands
-        while len(_bands_cache) > _BANDS_CACHED:
-            _bands_cache.popitem(last=False)
-    return bands
+    return _bands.get(row.key, lambda: {m: shapely.from_wkb(g)
+                                        for m, g in sorted(repo.band_wkb(session, layer_id=row.id).items())})
 
 
 def prepare(session: Session, state: NetworkState, query: CoverageQuery, *, max_snap_metres: float,

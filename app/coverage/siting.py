@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.coverage import repository as repo
 from app.coverage.demand import demand_for
-from app.coverage.figures import _inside, describe
+from app.coverage.figures import describe, inside
 from app.coverage.service import CoverageQuery, Layer, RouteBudget, prepare
 from app.routing.network import NetworkState
 from geo import coverage as cov
@@ -51,7 +51,7 @@ def _region(layer: Layer):
 def _weights(session: Session, layer: Layer, region) -> tuple[dict[int, float], dict]:
     demand = demand_for(session, layer.network, resolution=layer.query.resolution, source_id=layer.query.demand_source)
     if demand.kind != "none":
-        keep = _inside(region, demand.lon, demand.lat)
+        keep = inside(region, demand.lon, demand.lat)
         return {c: float(v) for c, v, k in zip(demand.cells, demand.values, keep) if k and v > 0}, demand.describe()
     cells = cov.cells_inside(region, layer.query.resolution)
     weights = dict(zip(cells, (cov.cell_area_m2(cells) / 1e6).tolist()))
@@ -61,7 +61,7 @@ def _weights(session: Session, layer: Layer, region) -> tuple[dict[int, float], 
 def _covered_cells(layer: Layer, weights: dict[int, float]) -> set[int]:
     cells = list(weights)
     lon, lat = cov.cell_centres(cells)
-    return {c for c, inside in zip(cells, _inside(layer.covered, lon, lat)) if inside}
+    return {c for c, held in zip(cells, inside(layer.covered, lon, lat)) if held}
 
 
 def _route(layer: Layer, sites: Sequence[Site], max_snap_metres: float) -> list[tuple[Site, object | None]]:
