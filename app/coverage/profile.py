@@ -63,34 +63,35 @@ def _chinese_name(name: str | None) -> str | None:
         return None
 
 
+def _calendar(reference: date) -> tuple[date, dict | None, list[date]]:
+    """The typical week's Monday, the next holiday, and the days profiled hour by hour besides the
+    week: the holiday's first day and its first make-up working day from ``reference`` on."""
+    week, holiday = typical_week(reference), next_holiday(reference)
+    upcoming = [d for d in (holiday["makeup_workdays"] if holiday else []) if d >= reference]
+    return week, holiday, [holiday["start"], *upcoming[:1]] if holiday else []
+
+
 def _moments(day: date, hours: int) -> list[datetime]:
     return [datetime.combine(day + timedelta(days=h // 24), time(h % 24), SHANGHAI) for h in range(hours)]
 
 
-def _entry(hour: int, moment: datetime, layer: Layer, demand: Demand, in_area: np.ndarray) -> dict:
-    covers = [district_cover(layer, layer.area.districts[a]) for a in layer.adcodes]
+def _shares(layer: Layer, demand: Demand, in_area: np.ndarray) -> tuple[float | None, float | None]:
+    """Covered % of the analysis area and of its demand, for one layer."""
     area = sum(layer.area.districts[a].area_m2 for a in layer.adcodes)
-    covered = sum(c.covered_m2 for c in covers)
-    entry = {"hour": hour, "at": moment.isoformat(), "centres": len(layer.centres) - len(layer.row.dropped_ids),
-             "covered_pct": round(100 * covered / area, 3) if area else None, "demand_covered_pct": None,
-             "layer_id": layer.row.id}
-    if demand.kind != "none" and (total := float(demand.values[in_area].sum())):
-        reached = in_area & inside(layer.covered, demand.lon, demand.lat)
-        entry["demand_covered_pct"] = round(100 * float(demand.values[reached].sum()) / total, 3)
-    return entry
+    covered = sum(district_cover(layer, layer.area.districts[a]).covered_m2 for a in layer.adcodes)
+    area_pct = round(100 * covered / area, 3) if area else None
+    if demand.kind == "none" or not (total := float(demand.values[in_area].sum())):
+        return area_pct, None
+    reached = in_area & inside(layer.covered, demand.lon, demand.lat)
+    return area_pct, round(100 * float(demand.values[reached].sum()) / total, 3)
 
 
 def week_profile(session: Session, state: NetworkState, query: CoverageQuery, *, max_snap_metres: float,
                  budget: RouteBudget | None = None) -> dict:
     check_query(session, query)
     network = state.current()
-    reference = local_moment(query.at).date()
-    week, holiday = typical_week(reference), next_holiday(reference)
-    moments = _moments(week, HOURS_PER_WEEK)
-    upcoming = [d for d in (holiday["makeup_workdays"] if holiday else []) if d >= reference]
-    special = [holiday["start"], *upcoming[:1]] if holiday else []
-    for day in special:
-        moments += _moments(day, 24)
+    week, holiday, special = _calendar(local_moment(query.at).date())
+    moments = _moments(week, HOURS_PER_WEEK) + [m for day in special for m in _moments(day, 24)]
     centres = repo.selected_centres(session, kinds=query.kinds, amenities=query.amenities)
     selections = [choose(centres, m) for m in moments]
     rows, computed = ensure_layers(session, network, query, [s for s, _ in selections],
@@ -101,13 +102,17 @@ def week_profile(session: Session, state: NetworkState, query: CoverageQuery, *,
     in_area = np.zeros(len(demand.cells), dtype=bool)
     for adcode in adcodes:
         in_area |= inside(area.districts[adcode].clipped, demand.lon, demand.lat)
-    entries = []
+    entries, shares = [], {}
     for n, (moment, (chosen, excluded)) in enumerate(zip(moments, selections)):
         row = rows[layer_key(network.key, query, max_snap_metres, chosen)]
         layer = Layer(row=row, query=query, network=network, moment=moment, centres=chosen, excluded=excluded,
                       bands=bands_of(session, row), area=area, adcodes=adcodes, computed=row.key in computed)
-        entries.append(_entry(n % HOURS_PER_WEEK if n < HOURS_PER_WEEK else (n - HOURS_PER_WEEK) % 24, moment,
-                              layer, demand, in_area))
+        if row.key not in shares:  # hours with the same open centres share the layer and its figures
+            shares[row.key] = _shares(layer, demand, in_area)
+        entries.append({"hour": n % HOURS_PER_WEEK if n < HOURS_PER_WEEK else (n - HOURS_PER_WEEK) % 24,
+                        "at": moment.isoformat(), "centres": len(chosen) - len(row.dropped_ids),
+                        "covered_pct": shares[row.key][0], "demand_covered_pct": shares[row.key][1],
+                        "layer_id": row.id})
     return _result(layer, demand, week, entries, holiday, special, len(rows), len(computed))
 
 

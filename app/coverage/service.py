@@ -154,33 +154,45 @@ def ensure_layers(session: Session, network: ActiveNetwork, query: CoverageQuery
                   budget: RouteBudget | None = None, workers: int = 2) -> tuple[dict[str, LayerRow], set[str]]:
     """The stored layer of each selection of centres, computing (and storing) the missing ones.
 
-    Returns the rows by key, and the keys this call computed. Missing keys are locked in a fixed
-    order (no deadlock between two callers), re-read, and only those still missing are expanded,
-    on ``workers`` threads (the in-process engine routes that many requests at once).
+    Returns the rows by key, and the keys this call computed. Missing keys are taken ``workers`` at
+    a time (the in-process engine routes that many requests at once): locked in a fixed order (no
+    deadlock between two callers), re-read, the ones still missing expanded and stored, committed
+    (which releases the locks, so a request waiting for one of them waits for one expansion, not
+    for a whole week profile).
     """
     wanted = {layer_key(network.key, query, max_snap_metres, s): s for s in selections}
     rows = repo.layers_by_key(session, keys=list(wanted))
     missing = sorted(k for k in wanted if k not in rows)
-    if not missing:
-        repo.touch_layers(session, ids=[r.id for r in rows.values()])
-        session.commit()
-        return rows, set()
-    (budget or RouteBudget()).spend(len(missing), f"{len(missing)} coverage expansion(s)")
-    for key in missing:
-        repo.lock_key(session, key=key)
-    rows |= repo.layers_by_key(session, keys=missing)  # stored by someone else while we waited
-    todo = [k for k in missing if k not in rows]
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
-        results = list(pool.map(lambda k: _expand(network, query, wanted[k], max_snap_metres), todo))
-    for key, (bands, dropped, seconds) in zip(todo, results):
-        rows[key] = repo.store_layer(session, key=key, network_key=network.key, mode=query.mode.value,
-                                     minutes=query.minutes, centre_ids=sorted(c.id for c in wanted[key]),
-                                     dropped_ids=dropped, routing_seconds=seconds, bands=bands)
-    if todo:
+    repo.touch_layers(session, ids=[r.id for r in rows.values()])
+    session.commit()
+    if missing:
+        (budget or RouteBudget()).spend(len(missing), f"{len(missing)} coverage expansion(s)")
+    computed: set[str] = set()
+    for start in range(0, len(missing), workers):
+        computed |= _fill(session, network, query, {k: wanted[k] for k in missing[start:start + workers]}, rows,
+                          max_snap_metres)
+    if computed:
         repo.prune_layers(session, network_key=network.key, mode=query.mode.value, minutes=query.minutes,
                           keep=LAYERS_KEPT_PER_FAMILY)
+        session.commit()
+    return rows, computed
+
+
+def _fill(session: Session, network: ActiveNetwork, query: CoverageQuery, chunk: dict[str, Sequence[CentreRef]],
+          rows: dict[str, LayerRow], max_snap_metres: float) -> set[str]:
+    """Lock, re-read, expand in parallel what is still missing, store, commit; adds to ``rows``."""
+    for key in chunk:
+        repo.lock_key(session, key=key)
+    rows |= repo.layers_by_key(session, keys=list(chunk))  # stored by someone else while we waited
+    todo = [k for k in chunk if k not in rows]
+    with ThreadPoolExecutor(max_workers=max(1, len(todo))) as pool:
+        results = list(pool.map(lambda k: _expand(network, query, chunk[k], max_snap_metres), todo))
+    for key, (bands, dropped, seconds) in zip(todo, results):
+        rows[key] = repo.store_layer(session, key=key, network_key=network.key, mode=query.mode.value,
+                                     minutes=query.minutes, centre_ids=sorted(c.id for c in chunk[key]),
+                                     dropped_ids=dropped, routing_seconds=seconds, bands=bands)
     session.commit()
-    return rows, set(todo)
+    return set(todo)
 
 
 def bands_of(session: Session, row: LayerRow) -> dict[int, object]:
