@@ -175,7 +175,8 @@ def measure(session: Session, state: NetworkState, router: Router, records: list
     holiday = profile["holiday"]
     print(f"  covered % from {low['covered_pct']:.1f} ({low['at'][:16]}, {low['centres']} open) to "
           f"{high['covered_pct']:.1f} ({high['at'][:16]}, {high['centres']} open); {holiday['name_en']} "
-          f"{holiday['start']} 10:00: {holiday['hours'][10]['centres']} open, {holiday['hours'][10]['covered_pct']:.1f} %")
+          f"{holiday['start']} 10:00: {holiday['hours'][10]['centres']} open, "
+          f"{holiday['hours'][10]['covered_pct']:.1f} %")
 
 
 # Moments with different sets of open centres (Tuesday 10:00, Tuesday 12:30 in the lunch break, a

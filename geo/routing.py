@@ -280,7 +280,8 @@ class _ValhallaEngine:
             return
         for feature in features:
             if feature["geometry"]["type"] in ("Polygon", "MultiPolygon"):
-                parts[round(feature["properties"]["contour"])].append(_clean_area(feature["geometry"], self.min_hole_m2))
+                minutes = round(feature["properties"]["contour"])
+                parts[minutes].append(_clean_area(feature["geometry"], self.min_hole_m2))
 
     def _snap_check(self, points: list[LonLat], fields: list[str], mode: TravelMode,
                     max_snap_metres: float) -> None:

@@ -88,7 +88,8 @@ def _cells_of(layer: Layer, bbox: tuple[float, float, float, float] | None):
 
 
 def _outline(cell: int) -> list:
-    ring = [[round(lng, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)] for lat, lng in h3.cell_to_boundary(cell)]
+    ring = [[round(lng, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)]
+            for lat, lng in h3.cell_to_boundary(cell)]
     return [ring + ring[:1]]
 
 

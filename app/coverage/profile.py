@@ -51,7 +51,8 @@ def next_holiday(day: date) -> dict | None:
     while day_kind(days[-1] + timedelta(days=1)) == "holiday":
         days.append(days[-1] + timedelta(days=1))
     around = [first + timedelta(days=n) for n in range(-21, len(days) + 21)]
-    makeup = [d for d in around if day_kind(d) == "makeup_workday" and chinese_calendar.get_holiday_detail(d)[1] == name]
+    makeup = [d for d in around
+              if day_kind(d) == "makeup_workday" and chinese_calendar.get_holiday_detail(d)[1] == name]
     return {"name_en": name, "name_zh": _chinese_name(name), "start": days[0], "end": days[-1],
             "makeup_workdays": makeup}
 

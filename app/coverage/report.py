@@ -171,7 +171,7 @@ def _page(reports: Sequence[ModeReport], *, tile_url: str, tile_attribution: str
     page = TEMPLATE.read_text(encoding="utf-8")
     for placeholder, value in (("{{TITLE}}", html.escape(f"服务圈覆盖报告 Coverage report — {heading_zh} / {heading_en}")),
                                ("{{SECTIONS}}", "".join(_section(r) for r in reports)),
-                               ("{{GENERATED}}", html.escape(f"{datetime.now(SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai)")),
+                               ("{{GENERATED}}", f"{datetime.now(SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai)"),
                                ("{{DATA}}", _json(data).replace("</", "<\\/"))):
         page = page.replace(placeholder, value)
     return page

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from app.catalogue.service import check_districts, local_moment, status_open
 from app.coverage import repository as repo
-from app.coverage.cache import Lru
 from app.coverage.area import AnalysisArea, analysis_area, report_adcodes
+from app.coverage.cache import Lru
 from app.coverage.repository import CentreRef, LayerRow
 from app.errors import Forbidden, InvalidParameter
 from app.routing.network import ActiveNetwork, NetworkState
