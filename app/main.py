@@ -36,9 +36,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              statement_timeout_s=settings.statement_timeout_seconds)
         app.state.settings = with_development_secrets(settings)
         app.state.sessionmaker = make_sessionmaker(engine)
-        app.state.network = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url)
+        app.state.network = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url,
+                                         valhalla_bbox=settings.valhalla_bbox)
         app.state.rate_limiter = RateLimiter(libpq_url(settings.database_url))
         yield
+        app.state.network.close()
         await app.state.rate_limiter.close()
         engine.dispose()
 

@@ -138,25 +138,11 @@ class RiderReport(Base):
 
 # --- coverage (app/coverage/service.py) -------------------------------------------------------------------
 
-class CoverageMember(Base):
-    """One centre's contribution to coverage: the H3 cells its isochrone reaches, per time band."""
-
-    __tablename__ = "coverage_members"
-
-    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), primary_key=True)
-    network_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
-    minutes: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    resolution: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    origin = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
-    off_network: Mapped[bool] = mapped_column(Boolean, default=False)
-    cells: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian H3 cells
-    bands: Mapped[bytes] = mapped_column(LargeBinary)  # int16 little-endian minutes, one per cell
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
 class CoverageLayer(Base):
-    """The union of one set of centres' isochrones, kept as per-tile pieces (see geo/coverage.py)."""
+    """One multi-origin expansion: the areas within each band of the nearest counted centre.
+
+    Keyed by what determines it (network, mode, budget, snap limit and the counted centres with
+    their positions), so every hour of the week with the same open centres reads the same row."""
 
     __tablename__ = "coverage_layers"
 
@@ -165,35 +151,33 @@ class CoverageLayer(Base):
     network_key: Mapped[str] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(16))
     minutes: Mapped[int] = mapped_column(SmallInteger)
-    epsg: Mapped[int] = mapped_column(Integer)
-    tile_m: Mapped[float] = mapped_column()
     centre_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
-    members: Mapped[dict] = mapped_column(JSONB)
-    districts_digest: Mapped[str] = mapped_column(String(32))
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    dropped_ids: Mapped[list[str]] = mapped_column(ARRAY(String(64)))  # farther than the snap limit from a road
+    routing_seconds: Mapped[float] = mapped_column()
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class CoverageTile(Base):
-    __tablename__ = "coverage_tiles"
+class CoverageBand(Base):
+    """The area within ``minutes`` of the nearest centre of a layer (nested: 5 ⊂ 10 ⊂ 15)."""
+
+    __tablename__ = "coverage_bands"
 
     layer_id: Mapped[int] = mapped_column(ForeignKey("coverage_layers.id", ondelete="CASCADE"), primary_key=True)
-    tx: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ty: Mapped[int] = mapped_column(Integer, primary_key=True)
+    minutes: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False)
-    area_m2: Mapped[float] = mapped_column()
-    areas: Mapped[dict] = mapped_column(JSONB)  # district adcode → covered m² inside this tile
 
 
-class CoverageGap(Base):
-    __tablename__ = "coverage_gaps"
+class NetworkReach(Base):
+    """Where a road network reaches: H3 cells within reach_m of a road (the analysis area mask)."""
 
-    layer_id: Mapped[int] = mapped_column(ForeignKey("coverage_layers.id", ondelete="CASCADE"), primary_key=True)
-    adcode: Mapped[str] = mapped_column(String(6), primary_key=True)
-    rank: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: marker row "computed, no gap"
-    geom = mapped_column(Geometry("POLYGON", srid=4326, spatial_index=False))
-    area_m2: Mapped[float] = mapped_column()
+    __tablename__ = "network_reach"
+
+    network_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reach_m: Mapped[float] = mapped_column(primary_key=True)
+    resolution: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    cells: Mapped[bytes] = mapped_column(LargeBinary)  # int64 little-endian H3 cells
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class DemandSource(Base):

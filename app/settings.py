@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from geo.coords import parse_bbox
+
 PLACEHOLDER_SECRET = "change-me"
 
 
@@ -24,8 +26,11 @@ class Settings(BaseSettings):
     )
     # Where imported road networks (Valhalla tiles) live; one sub-directory per build.
     network_dir: Path = Path("var/network")
-    # An external Valhalla HTTP service; when set it replaces the in-process engine.
+    # An external Valhalla HTTP service; when set it replaces the in-process engine. Its road
+    # network's extent (west,south,east,north) bounds the coverage analysis area; without it every
+    # district is sampled once (app/coverage/area.py).
     valhalla_url: str | None = None
+    valhalla_bbox: str | None = None
     max_snap_metres: float = 500.0
     # Straight-line candidates fetched from PostGIS before the travel-time matrix ranks them.
     nearest_candidates: int = 25
@@ -73,6 +78,13 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix):]
         return url
+
+    @field_validator("valhalla_bbox")
+    @classmethod
+    def bbox_is_wgs84(cls, bbox: str | None) -> str | None:
+        if bbox is not None:
+            parse_bbox(bbox, field="SERVICEMAP_VALHALLA_BBOX")  # InvalidCoordinate (a ValueError) names it
+        return bbox
 
     @field_validator("trusted_proxies")
     @classmethod

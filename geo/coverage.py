@@ -7,12 +7,10 @@ EPSG:32648, the project's standard; for the test data it is the zone of the test
 scale error is below 0.1 %, so areas agree with an equal-area projection to that order; a study
 area must not span more than about one zone (6° of longitude), which every city does not.
 
-Tiles. The union of a thousand 15-minute isochrones is kept as *pieces*, one per square tile of
-``tile_m`` metres in that CRS (tile (i, j) spans x in [i·tile_m, (i+1)·tile_m), likewise y). A tile's
-piece is the union of the isochrones clipped to it, so a centre that moves changes only the tiles
-its old and new isochrones touch, and a district's covered area is the sum over tiles of
-area(piece ∩ district). In a dense city most tiles lie wholly inside some isochrone: those pieces
-are the tile square itself, found with one prepared containment test instead of an overlay.
+Analysis area. Percentages are measured inside what the road network reaches, not over whole
+districts (which may run far beyond an imported extract, into lakes and mountains): the *reach
+mask* is the union of H3 cells (resolution 8, ~0.74 km²) whose centre lies within ``reach_m`` of a
+road usable on foot (:func:`reach_cells`); a district's analysis area is the district ∩ the mask.
 
 H3 cells. Demand and time-to-nearest-centre are aggregated on H3 cells; a cell belongs to a
 contour when the cell's centre point lies inside it (planar lon/lat test, the same test shapely's
@@ -22,7 +20,7 @@ contour edges.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,12 +28,12 @@ import h3.api.basic_int as h3
 import numpy as np
 import pyproj
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry import MultiPolygon, Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 
 Area = Polygon | MultiPolygon
-Tile = tuple[int, int]
-DEFAULT_TILE_M = 2_000.0
+LonLat = tuple[float, float]
+MASK_RESOLUTION = 8
 MIN_RESOLUTION, MAX_RESOLUTION, DEFAULT_RESOLUTION = 6, 11, 9
 
 
@@ -107,66 +105,6 @@ def gaps(area: Area, covered: Area, *, min_m2: float = 0.0) -> list[Polygon]:
     return sorted((p for p in parts if p.area >= min_m2 and p.area > 0), key=lambda p: p.area, reverse=True)
 
 
-# --- tiles --------------------------------------------------------------------------------------
-
-def tiles_touching(bounds: Sequence[float], tile_m: float = DEFAULT_TILE_M) -> list[Tile]:
-    """Tiles whose square meets the metric bounding box (minx, miny, maxx, maxy)."""
-    minx, miny, maxx, maxy = bounds
-    return [(i, j) for i in range(math.floor(minx / tile_m), math.floor(maxx / tile_m) + 1)
-            for j in range(math.floor(miny / tile_m), math.floor(maxy / tile_m) + 1)]
-
-
-def tile_bounds(tile: Tile, tile_m: float = DEFAULT_TILE_M) -> tuple[float, float, float, float]:
-    return tile[0] * tile_m, tile[1] * tile_m, (tile[0] + 1) * tile_m, (tile[1] + 1) * tile_m
-
-
-def union_pieces(contours: Sequence[Area], tiles: Iterable[Tile], *,
-                 tile_m: float = DEFAULT_TILE_M) -> dict[Tile, Area]:
-    """For each tile, the union of the (metric) contours clipped to it; tiles left bare are omitted."""
-    contours = [c for c in contours if not c.is_empty]
-    if not contours:
-        return {}
-    tree = shapely.STRtree(contours)
-    for contour in contours:
-        shapely.prepare(contour)
-    pieces: dict[Tile, Area] = {}
-    for tile in tiles:
-        square = box(*tile_bounds(tile, tile_m))
-        candidates = tree.query(square, predicate="intersects")
-        if len(candidates) == 0:
-            continue
-        if any(contours[k].contains(square) for k in candidates):
-            pieces[tile] = square
-            continue
-        clipped = [shapely.clip_by_rect(contours[k], *square.bounds) for k in candidates]
-        piece = as_area(shapely.union_all(clipped))
-        if piece.area > 0:
-            pieces[tile] = piece
-    return pieces
-
-
-def covered_by_area(pieces: Mapping[Tile, Area], areas: Mapping[str, Area], *,
-                    tile_m: float = DEFAULT_TILE_M) -> dict[Tile, dict[str, float]]:
-    """Square metres of each tile's piece inside each (metric) area, zeros left out."""
-    tree_keys = list(areas)
-    shapes = [areas[k] for k in tree_keys]
-    for shape in shapes:
-        shapely.prepare(shape)
-    tree = shapely.STRtree(shapes) if shapes else None
-    out: dict[Tile, dict[str, float]] = {}
-    for tile, piece in pieces.items():
-        square = box(*tile_bounds(tile, tile_m))
-        found: dict[str, float] = {}
-        for k in (tree.query(square, predicate="intersects") if tree is not None else []):
-            shape = shapes[k]
-            m2 = piece.area if shape.contains(square) else shapely.intersection(piece, shape).area
-            if m2 > 0:
-                found[tree_keys[k]] = m2
-        if found:
-            out[tile] = found
-    return out
-
-
 # --- pure coverage figures (no tiles, no database) ---------------------------------------------
 
 @dataclass(frozen=True)
@@ -193,7 +131,7 @@ def coverage_of(contours: Sequence[Area], areas: Sequence[AnalysisArea], *, epsg
                 min_gap_m2: float = 0.0) -> list[AreaCoverage]:
     """Covered area and gaps of each analysis area under the union of ``contours`` (all WGS84).
 
-    The plain geometric definition, without tiles: covered = area(∪ contours ∩ area) in the metric
+    The plain geometric definition: covered = area(∪ contours ∩ area) in the metric
     CRS (``epsg``, default :func:`metric_crs` of the areas).
     """
     if not areas:
@@ -266,6 +204,40 @@ def cell_bands(contours: Mapping[int, Area], resolution: int) -> dict[int, int]:
         inside = shapely.contains_xy(contours[minutes], lon, lat)
         best[inside] = minutes
     return {c: int(m) for c, m in zip(cells, best) if m > 0}
+
+
+def point_bands(contours: Mapping[int, Area], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Per point, the smallest contour (minutes) of nested WGS84 ``contours`` holding it; 0: none."""
+    best = np.zeros(len(lon), dtype=np.int16)
+    for minutes in sorted(contours, reverse=True):
+        if len(lon) and not contours[minutes].is_empty:
+            shapely.prepare(contours[minutes])
+            best[shapely.contains_xy(contours[minutes], lon, lat)] = minutes
+    return best
+
+
+def cells_area(cells: Sequence[int]) -> Area:
+    """The union of H3 cells as one (Multi)Polygon (WGS84)."""
+    if not len(cells):
+        return Polygon()
+    return as_area(shape(h3.cells_to_h3shape(list(cells)).__geo_interface__))
+
+
+def reach_cells(bbox: Sequence[float], snap_distances: Callable[[list[LonLat]], list[float | None]], *,
+                reach_m: float, resolution: int = MASK_RESOLUTION) -> list[int]:
+    """H3 cells of ``bbox`` (padded by ``reach_m``) whose centre is within ``reach_m`` of the network.
+
+    ``snap_distances`` gives, per point, the metres to the nearest road (None: none found), e.g.
+    a routing engine's batched ``locate``.
+    """
+    west, south, east, north = bbox
+    pad_lat = reach_m / 111_320.0
+    pad_lon = pad_lat / max(math.cos(math.radians((south + north) / 2)), 0.2)
+    region = box(west - pad_lon, south - pad_lat, east + pad_lon, north + pad_lat)
+    cells = sorted(h3.geo_to_cells(region, resolution))
+    lon, lat = cell_centres(cells)
+    distances = snap_distances(list(zip(lon.tolist(), lat.tolist())))
+    return [c for c, d in zip(cells, distances) if d is not None and d <= reach_m]
 
 
 def cell_area_m2(cells: Sequence[int]) -> np.ndarray:

@@ -17,6 +17,16 @@ Isochrone options and why:
 * ``generalize=20`` (metres, Douglas-Peucker) — keeps the outline close to the grid while cutting
   the payload ~10× against 0.
 
+Coverage (:meth:`_ValhallaEngine.coverage_isochrone`): Valhalla's isochrone action accepts many
+locations and expands from all of them at once, so "within N minutes of the nearest centre" is one
+request, not a union of a thousand isochrones. It needs ``service_limits.isochrone.max_locations``
+(default 1) and ``max_distance`` (default 25 km, the largest distance between ANY two locations)
+raised: :func:`valhalla_config` sets them, and an external service must set them too (README). If a
+service still refuses (errors 150/154), the origins are split in two along their longer extent and
+each half expanded on its own (the union of the halves is the same coverage), with a warning. The
+contours are rasterised by Valhalla on a ~111 m grid anchored at the origins, so one expansion
+differs from the union of single isochrones by up to one grid step along the outline.
+
 Snapping: every input point is first checked with Valhalla's ``locate`` for the mode's costing; if
 its nearest usable edge is farther than ``max_snap_metres`` (default 500 m) it raises
 :class:`OffNetworkError` with the distance. We cannot rely on Valhalla's own errors: an isochrone
@@ -29,6 +39,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import math
 import queue
 import tarfile
@@ -44,6 +55,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from geo.modes import TravelMode
 
+log = logging.getLogger(__name__)
 LonLat = tuple[float, float]
 Area = Polygon | MultiPolygon
 
@@ -51,6 +63,11 @@ DEFAULT_MAX_SNAP_METRES = 500.0
 MIN_MINUTES, MAX_MINUTES, MAX_CONTOURS = 1, 60, 4
 ISOCHRONE_OPTIONS = {"polygons": True, "denoise": 0.0, "generalize": 20.0}
 DEFAULT_MIN_HOLE_M2 = 50_000.0
+# service_limits.isochrone for multi-origin coverage; an external service needs at least these.
+ISOCHRONE_MAX_LOCATIONS = 5_000
+ISOCHRONE_MAX_DISTANCE_M = 400_000.0  # a whole municipality: Kunming spans ~240 km north to south
+_ISOCHRONE_LIMIT_CODES = {150, 154}
+_ORIGIN_SNAPS_KEPT = 200_000  # "Exceeded max locations", "Path distance exceeds the max distance"
 TILE_EXTRACT_NAME = "tiles.tar"
 _EARTH_RADIUS_M = 6_371_008.8
 _M_PER_DEG = math.pi * _EARTH_RADIUS_M / 180
@@ -96,6 +113,14 @@ class IsochroneContour:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """Areas within each contour of the NEAREST origin, and which origins were left out."""
+
+    contours: list[IsochroneContour]  # smallest first, nested
+    dropped: list[int]  # indices of origins farther than max_snap_metres from the network
+
+
+@dataclass(frozen=True)
 class Leg:
     seconds: float
     metres: float
@@ -107,6 +132,12 @@ class RoutingEngine(Protocol):
 
     def matrix(self, origin: LonLat, destinations: Sequence[LonLat], *, mode: TravelMode | str,
                max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> list[Leg | None]: ...
+
+    def coverage_isochrone(self, origins: Sequence[LonLat], *, mode: TravelMode | str, minutes: Sequence[int],
+                           max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> Coverage: ...
+
+    def snap_distances(self, points: Sequence[LonLat], *, mode: TravelMode | str,
+                       max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> list[float | None]: ...
 
     def route_time(self, origin: LonLat, destination: LonLat, *, mode: TravelMode | str,
                    max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> Leg | None: ...
@@ -122,6 +153,9 @@ class _ValhallaEngine:
 
     def __init__(self, *, min_hole_m2: float = DEFAULT_MIN_HOLE_M2) -> None:
         self.min_hole_m2 = min_hole_m2
+        # Snap distances of coverage origins: centres rarely move, and every hour of the week asks
+        # again for mostly the same ones (an engine serves one network, so this is per network).
+        self._origin_snaps: dict[tuple, float | None] = {}
 
     def _call(self, action: str, request: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -138,6 +172,25 @@ class _ValhallaEngine:
         shapes = {round(f["properties"]["contour"]): _clean_area(f["geometry"], self.min_hole_m2)
                   for f in features if f["geometry"]["type"] in ("Polygon", "MultiPolygon")}
         return _nest([(m, shapes.get(m, Polygon())) for m in minutes])
+
+    def coverage_isochrone(self, origins: Sequence[LonLat], *, mode: TravelMode | str, minutes: Sequence[int],
+                           max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> Coverage:
+        """Areas within each of ``minutes`` of the nearest of ``origins``: one expansion from all.
+
+        Origins farther than ``max_snap_metres`` from the network are dropped first (one batched
+        locate) and listed: Valhalla would not fail on them but paint a blob at the raw point, or
+        snap them to a road kilometres away.
+        """
+        mode, minutes = _check_mode(mode), _check_minutes(minutes)
+        points = [_check_point(p, f"origins[{i}]") for i, p in enumerate(origins)]
+        distances = self._origin_distances(points, mode, max_snap_metres)
+        on_network = [d is not None and d <= max_snap_metres for d in distances]
+        kept = [p for p, ok in zip(points, on_network) if ok]
+        parts: dict[int, list[Area]] = {m: [] for m in minutes}
+        for start in range(0, len(kept), ISOCHRONE_MAX_LOCATIONS):
+            self._expand(kept[start:start + ISOCHRONE_MAX_LOCATIONS], mode, minutes, max_snap_metres, parts)
+        areas = [(m, _union(parts[m])) for m in minutes]
+        return Coverage(_nest(areas), [i for i, ok in enumerate(on_network) if not ok])
 
     def matrix(self, origin: LonLat, destinations: Sequence[LonLat], *, mode: TravelMode | str,
                max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> list[Leg | None]:
@@ -180,7 +233,13 @@ class _ValhallaEngine:
     def snap_distance(self, point: LonLat, *, mode: TravelMode | str,
                       max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> float | None:
         """Metres from ``point`` to the nearest edge usable by ``mode`` (None: none in range)."""
-        return self._snap_distances([_check_point(point, "point")], _check_mode(mode), max_snap_metres)[0]
+        return self.snap_distances([point], mode=mode, max_snap_metres=max_snap_metres)[0]
+
+    def snap_distances(self, points: Sequence[LonLat], *, mode: TravelMode | str,
+                       max_snap_metres: float = DEFAULT_MAX_SNAP_METRES) -> list[float | None]:
+        """The same for many points, in batched ``locate`` calls."""
+        checked = [_check_point(p, f"points[{i}]") for i, p in enumerate(points)]
+        return self._snap_distances(checked, _check_mode(mode), max_snap_metres) if checked else []
 
     # internals
 
@@ -193,6 +252,36 @@ class _ValhallaEngine:
         return [None if cell.get("time") is None or cell.get("distance") is None
                 else Leg(seconds=float(cell["time"]), metres=float(cell["distance"]) * 1000)
                 for cell in row]
+
+    def _origin_distances(self, points: list[LonLat], mode: TravelMode, max_snap_metres: float) -> list[float | None]:
+        keys = [(mode, max_snap_metres, p) for p in points]
+        unknown = [p for k, p in zip(keys, points) if k not in self._origin_snaps]
+        if unknown:
+            if len(self._origin_snaps) > _ORIGIN_SNAPS_KEPT:
+                self._origin_snaps.clear()
+            found = self._snap_distances(unknown, mode, max_snap_metres)
+            self._origin_snaps.update(((mode, max_snap_metres, p), d) for p, d in zip(unknown, found))
+        return [self._origin_snaps.get(k) for k in keys]
+
+    def _expand(self, points: list[LonLat], mode: TravelMode, minutes: list[int], max_snap_metres: float,
+                parts: dict[int, list[Area]]) -> None:
+        """One isochrone request from all ``points``, its contours added to ``parts``; halves on refusal."""
+        request = {"locations": [_location(p, max_snap_metres) for p in points], **mode.valhalla_costing(),
+                   "contours": [{"time": m} for m in minutes], **ISOCHRONE_OPTIONS}
+        try:
+            features = self._call("isochrone", request)["features"]
+        except RoutingError as exc:
+            if exc.code not in _ISOCHRONE_LIMIT_CODES or len(points) < 2:
+                raise
+            log.warning("the routing engine refused %d isochrone locations (%s): expanding in halves; raise "
+                        "service_limits.isochrone.max_locations and max_distance", len(points), exc)
+            for half in _halves(points):
+                self._expand(half, mode, minutes, max_snap_metres, parts)
+            return
+        for feature in features:
+            if feature["geometry"]["type"] in ("Polygon", "MultiPolygon"):
+                minutes = round(feature["properties"]["contour"])
+                parts[minutes].append(_clean_area(feature["geometry"], self.min_hole_m2))
 
     def _snap_check(self, points: list[LonLat], fields: list[str], mode: TravelMode,
                     max_snap_metres: float) -> None:
@@ -315,6 +404,20 @@ def _as_area(geom) -> Area:
     return shapely.orient_polygons(area) if not area.is_empty else area
 
 
+def _union(areas: list[Area]) -> Area:
+    if not areas:
+        return Polygon()
+    return areas[0] if len(areas) == 1 else _as_area(shapely.union_all(areas))
+
+
+def _halves(points: list[LonLat]) -> tuple[list[LonLat], list[LonLat]]:
+    """Split along the longer side of the points' extent, so each half also spans less distance."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    axis = 0 if max(xs) - min(xs) >= max(ys) - min(ys) else 1
+    ordered = sorted(points, key=lambda p: p[axis])
+    return ordered[:len(ordered) // 2], ordered[len(ordered) // 2:]
+
+
 def _nest(contours: list[tuple[int, Area]]) -> list[IsochroneContour]:
     """Make each contour contain the smaller ones (anything reached in 5 min is reached in 10)."""
     out: list[IsochroneContour] = []
@@ -392,6 +495,8 @@ def valhalla_config(tile_dir: str | Path) -> dict:
     # One origin to many targets: a one-to-many Dijkstra, ~6× faster than CostMatrix for car on a
     # dense 30 km grid (85 vs 520 ms for 50 targets) with the same times.
     config["thor"]["source_to_target_algorithm"] = "timedistancematrix"
+    config["service_limits"]["isochrone"].update(max_locations=ISOCHRONE_MAX_LOCATIONS,
+                                                 max_distance=ISOCHRONE_MAX_DISTANCE_M)
     for costing in ("auto", "bicycle", "pedestrian"):
         config["service_limits"][costing]["max_locations"] = Router.locate_batch
         config["service_limits"][costing]["max_matrix_location_pairs"] = Router.matrix_batch + 1

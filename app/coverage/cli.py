@@ -5,11 +5,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
 from app.coverage import demand as coverage_demand
+from app.coverage.exports import district_rows
 from app.coverage.figures import figures
-from app.coverage.report import BaseMap, build, district_rows, write
+from app.coverage.report import build, write
 from app.coverage.service import CoverageQuery, prepare
 from app.db import make_engine, make_sessionmaker
 from app.errors import ServiceMapError
@@ -44,26 +44,10 @@ def _queries(modes, minutes, at, kinds, amenities, districts, resolution) -> lis
                           resolution=resolution) for m in modes or [TravelMode.ebike, TravelMode.walk]]
 
 
-class _Bar:
-    """A tqdm bar fed by (done, total) callbacks; quiet for short runs."""
-
-    def __init__(self, label: str) -> None:
-        self.label, self.bar = label, None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None and total >= 20:
-            self.bar = tqdm(total=total, desc=self.label, unit="isochrone")
-        if self.bar is not None:
-            self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def _run(work):
     settings = Settings()
-    state = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url)
+    state = NetworkState(network_dir=settings.network_dir, valhalla_url=settings.valhalla_url,
+                         valhalla_bbox=settings.valhalla_bbox)
     engine = make_engine(settings.database_url)
     try:
         # The use cases commit as they go (long runs keep what they computed), so no outer transaction.
@@ -79,14 +63,19 @@ def _run(work):
 
 
 def _print_table(name: str, numbers: dict) -> None:
-    typer.echo(f"\n{name}: {numbers['centres']['counted']} centres; demand: {numbers['demand']['kind']} "
-               f"({numbers['demand']['unit']}); CRS {numbers['crs']}")
+    layer = numbers["layer"]
+    typer.echo(f"\n{name}: {numbers['centres']['counted']} centres ({numbers['centres']['off_network']} off the "
+               f"network); demand: {numbers['demand']['kind']} ({numbers['demand']['unit']}); CRS {numbers['crs']}; "
+               f"layer {layer['id']} {'read from the store' if layer['reused'] else 'expanded'} "
+               f"({layer['routing_seconds']:.2f} s routing)")
+    typer.echo(f"areas inside the analysis area: {numbers['analysis_area']['description']}")
     typer.echo(f"{'adcode':8} {'district':24} {'area km²':>10} {'covered %':>9} {'demand %':>9} {'centres':>7} "
                f"{'largest gap km²':>15}")
     for row in district_rows(numbers):
         demand = "-" if row["demand_covered_pct"] is None else f"{row['demand_covered_pct']:.1f}"
+        covered = "-" if row["covered_pct"] is None else f"{row['covered_pct']:.2f}"
         typer.echo(f"{row['adcode']:8} {row['name_zh'][:24]:24} {row['area_m2'] / 1e6:10.2f} "
-                   f"{row['covered_pct']:9.2f} {demand:>9} {row['centres']:7d} {row['largest_gap_m2'] / 1e6:15.3f}")
+                   f"{covered:>9} {demand:>9} {row['centres']:7d} {row['largest_gap_m2'] / 1e6:15.3f}")
 
 
 @coverage_cli.command("coverage")
@@ -96,9 +85,7 @@ def coverage_command(mode: ModesOption = None, minutes: MinutesOption = 15, at: 
     """Compute (or reuse) coverage and print the district table for each mode."""
     def work(session, state, settings):
         for query in _queries(mode, minutes, at, kind, amenity, district, resolution):
-            bar = _Bar(f"{query.mode.value} isochrones")
-            layer = prepare(session, state, query, max_snap_metres=settings.max_snap_metres, progress=bar)
-            bar.close()
+            layer = prepare(session, state, query, max_snap_metres=settings.max_snap_metres)
             _print_table(f"{query.mode.value} {query.minutes} min", figures(session, layer, gaps=1))
     _run(work)
 
@@ -109,15 +96,13 @@ def report_command(out: Annotated[Path, typer.Option(help="Output directory")] =
                    kind: KindOption = None, amenity: AmenityOption = None, district: DistrictOption = None,
                    k: Annotated[int, typer.Option(min=0, max=50, help="New sites to suggest (0: none)")] = 3,
                    resolution: Annotated[int, typer.Option(min=6, max=11)] = DEFAULT_RESOLUTION) -> None:
-    """Write report.html (folium map) and CSV/GeoJSON exports of coverage, gaps and suggestions."""
+    """Write report.html (a map that needs no internet) and CSV/GeoJSON exports of coverage, gaps and
+    suggestions."""
     def work(session, state, settings):
-        reports = []
-        for query in _queries(mode, minutes, at, kind, amenity, district, resolution):
-            bar = _Bar(f"{query.mode.value} isochrones")
-            reports.append(build(session, state, query, k=k, max_snap_metres=settings.max_snap_metres, progress=bar))
-            bar.close()
-        tiles = BaseMap(settings.tile_url if settings.tile_crs == "wgs84" else None, settings.tile_attribution)
-        return write(reports, out, base_map=tiles)
+        reports = [build(session, state, query, k=k, max_snap_metres=settings.max_snap_metres)
+                   for query in _queries(mode, minutes, at, kind, amenity, district, resolution)]
+        return write(reports, out, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
+                     tile_crs=settings.tile_crs)
     for path in _run(work):
         typer.echo(f"wrote {path}")
 

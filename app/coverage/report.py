@@ -1,175 +1,186 @@
-"""The planners' coverage report: a folium HTML map and CSV/GeoJSON exports, one set per mode.
+"""The planners' coverage report: one self-contained HTML map with tables, and CSV/GeoJSON exports.
+
+Works with no internet: Leaflet is copied from the project's vendored copy (web/vendor/leaflet,
+BSD-2) next to the HTML, the layers are inlined as JSON, and nothing else is loaded except the base
+map tiles of the configured tile server (without them the overlays still draw on a blank map).
+Opens from file:// or any static web server.
 
 Files written into the output directory, for each mode and budget (e.g. ``ebike-15min``):
-``coverage-*.geojson`` (the covered area), ``gaps-*.geojson`` (uncovered parts of each district,
-largest first), ``districts-*.csv`` (the district table), ``cells-*.csv`` (H3 cells: demand and
-time to the nearest centre), ``suggestions-*.geojson`` / ``.csv`` (new locations, when k > 0),
-and one ``report.html`` map with every mode as its own layer group and the district tables. The map
-loads Leaflet from ``assets/`` beside it (our vendored copy; folium's defaults come from public CDNs) and
-tiles only from the configured tile server.
+``coverage-*.geojson`` (bands), ``gaps-*.geojson`` (uncovered parts of each district's analysis
+area, largest first), ``districts-*.csv`` (the district table), ``cells-*.csv`` (H3 cells: demand
+and minutes to the nearest centre), ``suggestions-*.geojson`` / ``.csv`` (new locations, when
+k > 0), plus ``report.html`` and ``vendor/leaflet/``.
 """
-import csv
 import html
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-import folium
-import h3.api.basic_int as h3
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
 
-from app.coverage.figures import cells_geojson, figures, gaps_geojson, union_geojson
-from app.coverage.service import CoverageQuery, Progress, prepare
+from app.coverage import exports
+from app.coverage.figures import figures
+from app.coverage.layers import bands_geojson, cells_geojson, gaps_geojson
+from app.coverage.service import CoverageQuery, prepare
 from app.coverage.siting import suggest
+from app.pages import WEB_DIR
 from app.routing.network import NetworkState
+from geo.coords import wgs84_to_gcj02
+from geo.hours import SHANGHAI
 
-DISTRICT_COLUMNS = ["adcode", "name_zh", "area_m2", "covered_m2", "covered_pct", "uncovered_m2", "demand_total",
-                    "demand_covered", "demand_covered_pct", "centres", "service_centres", "rider_stations",
-                    "largest_gap_m2"]
-LEAFLET_DIR = Path(__file__).resolve().parents[2] / "web" / "vendor" / "leaflet"
-STYLE = {"coverage": {"color": "#1a9850", "fillOpacity": 0.35, "weight": 1},
-         "gaps": {"color": "#d73027", "fillOpacity": 0.25, "weight": 1}}
-
-
-@dataclass(frozen=True)
-class BaseMap:
-    """The tile server the map uses; no url: none (the configured tiles are GCJ-02 and would misplace
-    our WGS84 layers by hundreds of metres)."""
-
-    url: str | None = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    attribution: str = "© OpenStreetMap contributors"
+MODE_NAMES = {"walk": ("步行", "walking"), "ebike": ("电动自行车", "e-bike"), "car": ("驾车", "driving")}
+WEEKDAYS = ["周一 Mon", "周二 Tue", "周三 Wed", "周四 Thu", "周五 Fri", "周六 Sat", "周日 Sun"]
+BAND_COLOURS = ["#1a9850", "#91cf60", "#d9ef8b"]
+GAP_COLOUR, SITE_COLOUR = "#d73027", "#7b3294"
+TEMPLATE = Path(__file__).with_name("report_template.html")
 
 
 @dataclass
 class ModeReport:
     name: str
     figures: dict
-    union: dict
+    bands: dict
     gaps: dict
     cells: dict
     suggestions: dict | None
 
 
-def build(session: Session, state: NetworkState, query: CoverageQuery, *, k: int, max_snap_metres: float,
-          progress: Progress | None = None) -> ModeReport:
-    layer = prepare(session, state, query, max_snap_metres=max_snap_metres, progress=progress)
-    numbers = figures(session, layer, gaps=10)
+def build(session: Session, state: NetworkState, query: CoverageQuery, *, k: int, max_snap_metres: float) -> ModeReport:
+    layer = prepare(session, state, query, max_snap_metres=max_snap_metres)
     picks = suggest(session, state, query, k=k, sites=None, host_kinds=(), max_candidates=100,
                     max_snap_metres=max_snap_metres) if k > 0 else None
-    return ModeReport(f"{query.mode.value}-{query.minutes}min", numbers, union_geojson(session, layer),
+    return ModeReport(f"{query.mode.value}-{query.minutes}min", figures(session, layer, gaps=10), bands_geojson(layer),
                       gaps_geojson(session, layer, limit=20),
                       cells_geojson(session, layer, bbox=None, limit=10**7, offset=0), picks)
 
 
-def write(reports: Sequence[ModeReport], out_dir: Path, *, base_map: BaseMap = BaseMap()) -> list[Path]:
+def write(reports: Sequence[ModeReport], out_dir: Path, *, tile_url: str, tile_attribution: str,
+          tile_crs: str = "wgs84") -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for report in reports:
-        written += [_geojson(out_dir / f"coverage-{report.name}.geojson", report.union),
-                    _geojson(out_dir / f"gaps-{report.name}.geojson", report.gaps),
-                    _districts_csv(out_dir / f"districts-{report.name}.csv", report.figures),
-                    _cells_csv(out_dir / f"cells-{report.name}.csv", report.cells)]
+        written += [_text(out_dir / f"coverage-{report.name}.geojson", _json(report.bands)),
+                    _text(out_dir / f"gaps-{report.name}.geojson", _json(report.gaps)),
+                    _text(out_dir / f"districts-{report.name}.csv", exports.districts_csv(report.figures)),
+                    _text(out_dir / f"cells-{report.name}.csv", exports.cells_csv(report.cells))]
         if report.suggestions is not None:
-            written += [_geojson(out_dir / f"suggestions-{report.name}.geojson", report.suggestions),
-                        _suggestions_csv(out_dir / f"suggestions-{report.name}.csv", report.suggestions)]
-    shutil.copytree(LEAFLET_DIR, out_dir / "assets" / "leaflet", dirs_exist_ok=True)
-    written.append(_html(out_dir / "report.html", reports, base_map))
+            written += [_text(out_dir / f"suggestions-{report.name}.geojson", _json(report.suggestions)),
+                        _text(out_dir / f"suggestions-{report.name}.csv", exports.suggestions_csv(report.suggestions))]
+    shutil.copytree(WEB_DIR / "vendor" / "leaflet", out_dir / "vendor" / "leaflet", dirs_exist_ok=True)
+    page = _page(reports, tile_url=tile_url, tile_attribution=tile_attribution, tile_crs=tile_crs)
+    written.append(_text(out_dir / "report.html", page))
     return written
 
 
-def _geojson(path: Path, collection: dict) -> Path:
-    path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+def _json(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, default=str)
+
+
+def _text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-def district_rows(numbers: dict) -> list[dict]:
-    return [{**{c: d.get(c) for c in DISTRICT_COLUMNS[:-1]},
-             "largest_gap_m2": d["largest_gaps"][0]["area_m2"] if d["largest_gaps"] else 0.0}
-            for d in numbers["districts"]]
+# --- the page -----------------------------------------------------------------------------------
+
+def title(numbers: dict) -> tuple[str, str]:
+    """(Chinese, English) title of one mode: mode, budget and the moment (or "all in service")."""
+    zh, en = MODE_NAMES.get(numbers["mode"], (numbers["mode"], numbers["mode"]))
+    minutes = numbers["minutes"]
+    if numbers["at"]:
+        moment = datetime.fromisoformat(numbers["at"])
+        when_zh = when_en = f"{moment:%Y-%m-%d %H:%M}"
+        when_zh, when_en = f"{when_zh} {WEEKDAYS[moment.weekday()][:2]}", f"{when_en} {WEEKDAYS[moment.weekday()][3:]}"
+    else:
+        when_zh, when_en = "全部在营中心（不限时刻）", "all centres in service (any time)"
+    return f"{zh} {minutes} 分钟 · {when_zh}", f"{en} {minutes} min · {when_en}"
 
 
-def _districts_csv(path: Path, numbers: dict) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=DISTRICT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(district_rows(numbers))
-    return path
+def _km2(m2: float | None) -> str:
+    return "—" if m2 is None else f"{m2 / 1e6:,.2f}"
 
 
-def _csv(path: Path, header: list[str], rows: Iterable[list]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} %"
 
 
-def _cell_row(properties: dict) -> list:
-    lat, lon = h3.cell_to_latlng(h3.str_to_int(properties["h3"]))
-    return [properties["h3"], round(lon, 6), round(lat, 6), properties["demand"], properties["minutes"],
-            properties["covered_by"]]
+def _count(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
 
 
-def _cells_csv(path: Path, cells: dict) -> Path:
-    return _csv(path, ["h3", "lon", "lat", "demand", "minutes_to_nearest", "covered_by"],
-                (_cell_row(f["properties"]) for f in cells["features"]))
+# (bilingual header, a district row's value as text)
+COLUMNS: list[tuple[str, Callable[[dict], str]]] = [
+    ("区县<br>District", lambda r: r["name_zh"]),
+    ("分析面积 km²<br>Analysis area", lambda r: _km2(r["area_m2"])),
+    ("已覆盖<br>Covered", lambda r: _pct(r["covered_pct"])),
+    ("未覆盖 km²<br>Uncovered", lambda r: _km2(r["uncovered_m2"])),
+    ("需求<br>Demand", lambda r: _count(r["demand_total"])),
+    ("需求覆盖<br>Demand covered", lambda r: _pct(r["demand_covered_pct"])),
+    ("中心<br>Centres", lambda r: _count(r["centres"])),
+    ("驿站<br>Rider stations", lambda r: _count(r["rider_stations"])),
+    ("最大缺口 km²<br>Largest gap", lambda r: _km2(r["largest_gaps"][0]["area_m2"]) if r["largest_gaps"] else "—"),
+]
 
 
-def _suggestions_csv(path: Path, suggestions: dict) -> Path:
-    return _csv(path, ["rank", "candidate_id", "lon", "lat", "new_demand", "new_area_m2"],
-                ([f["properties"]["rank"], f["properties"]["candidate_id"], *f["geometry"]["coordinates"],
-                  f["properties"]["new_demand"], f["properties"]["new_area_m2"]] for f in suggestions["features"]))
+def district_table(numbers: dict) -> str:
+    head = "".join(f'<th scope="col">{h}</th>' for h, _ in COLUMNS)
+    rows = ["<tr>" + "".join(f'<td>{html.escape(value(r))}</td>' for _, value in COLUMNS) + "</tr>"
+            for r in numbers["districts"]]
+    total = numbers["totals"]
+    rows.append(f'<tr class="total"><td>合计 Total</td><td>{_km2(total["area_m2"])}</td>'
+                f'<td>{_pct(total["covered_pct"])}</td><td>{_km2(total["area_m2"] - total["covered_m2"])}</td>'
+                f'<td>{_count(total["demand_total"])}</td><td>{_pct(total["demand_covered_pct"])}</td>'
+                f'<td>{_count(total["centres"])}</td><td></td><td></td></tr>')
+    return (f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            '</table></div>')
 
 
-def _html(path: Path, reports: Sequence[ModeReport], base_map: BaseMap) -> Path:
-    bounds = [f["geometry"] for r in reports for f in r.union["features"]]
-    fmap = folium.Map(tiles=None, control_scale=True)
-    fmap.default_js = [("leaflet", "assets/leaflet/leaflet.js")]  # nothing else is needed here
-    fmap.default_css = [("leaflet_css", "assets/leaflet/leaflet.css")]
-    if base_map.url:
-        folium.TileLayer(base_map.url, attr=html.escape(base_map.attribution), name="base map").add_to(fmap)
-    for report in reports:
-        _mode_layers(fmap, report)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    if bounds:
-        from shapely.geometry import shape
-        west, south, east, north = shape(bounds[0]).bounds
-        fmap.fit_bounds([[south, west], [north, east]])
-    fmap.get_root().html.add_child(folium.Element(_tables(reports)))
-    fmap.save(str(path))
-    return path
+def _section(report: ModeReport) -> str:
+    numbers, (zh, en) = report.figures, title(report.figures)
+    demand = numbers["demand"]
+    demand_note = "无 none" if demand["kind"] == "none" else f'{demand["name"] or demand["kind"]} ({demand["unit"]})'
+    demand_note += f' — {demand["note"]}' if demand["note"] else ""
+    area = numbers["analysis_area"]
+    return (f'<section><h2>{html.escape(zh)}<br><small>{html.escape(en)}</small></h2>'
+            f'<p>需求 Demand: {html.escape(demand_note)}。计入中心 Centres counted: {numbers["centres"]["counted"]}'
+            f'（离网 off the network: {numbers["centres"]["off_network"]}）。</p>'
+            f'<p>分析范围 Analysis area: {html.escape(area["description"])} — {_km2(area["area_m2"])} km² '
+            f'of {_km2(area["district_area_m2"])} km².</p>{district_table(numbers)}</section>')
 
 
-def _mode_layers(fmap: folium.Map, report: ModeReport) -> None:
-    coverage = folium.FeatureGroup(name=f"{report.name}: covered", show=True)
-    folium.GeoJson(report.union, style_function=lambda _: STYLE["coverage"]).add_to(coverage)
-    coverage.add_to(fmap)
-    gaps = folium.FeatureGroup(name=f"{report.name}: gaps", show=True)
-    folium.GeoJson(report.gaps, style_function=lambda _: STYLE["gaps"],
-                   tooltip=folium.GeoJsonTooltip(fields=["name_zh", "rank", "area_m2", "demand"])).add_to(gaps)
-    gaps.add_to(fmap)
-    if report.suggestions is not None:
-        picks = folium.FeatureGroup(name=f"{report.name}: suggested sites", show=True)
-        for f in report.suggestions["features"]:
-            lon, lat = f["geometry"]["coordinates"]
-            p = f["properties"]
-            folium.Marker([lat, lon], tooltip=html.escape(
-                f"#{p['rank']} {p['candidate_id']}: +{p['new_demand']:g} demand, +{p['new_area_m2'] / 1e6:.2f} km²"
-            )).add_to(picks)
-        picks.add_to(fmap)
+def _layers(report: ModeReport, shift: Callable) -> dict:
+    numbers = report.figures
+    zh, en = MODE_NAMES.get(numbers["mode"], (numbers["mode"], numbers["mode"]))
+    unit = (report.suggestions or {}).get("demand", {}).get("unit", "")
+    return {"name": f"{zh} {numbers['minutes']} 分钟 {en} {numbers['minutes']} min", "bands": shift(report.bands),
+            "gaps": shift(report.gaps), "sites": shift(report.suggestions) if report.suggestions else None,
+            "demand_unit": unit}
 
 
-def _tables(reports: Sequence[ModeReport]) -> str:
-    parts = ['<div style="position:fixed;bottom:10px;left:10px;z-index:1000;background:white;padding:6px;'
-             'max-height:40vh;overflow:auto;font:12px sans-serif">']
-    for report in reports:
-        demand = report.figures["demand"]
-        parts.append(f"<h4>{html.escape(report.name)} — demand: {html.escape(demand['kind'])} "
-                     f"({html.escape(demand['unit'])})</h4><table border=1 cellspacing=0><tr>")
-        parts += [f"<th>{html.escape(c)}</th>" for c in DISTRICT_COLUMNS] + ["</tr>"]
-        for row in district_rows(report.figures):
-            parts.append("<tr>" + "".join(f"<td>{html.escape(str(row[c]))}</td>" for c in DISTRICT_COLUMNS) + "</tr>")
-        parts.append("</table>")
-    return "".join(parts + ["</div>"])
+def _page(reports: Sequence[ModeReport], *, tile_url: str, tile_attribution: str, tile_crs: str) -> str:
+    shift = _gcj02 if tile_crs == "gcj02" else (lambda collection: collection)
+    data = {"layers": [_layers(r, shift) for r in reports], "tiles": {"url": tile_url, "attribution": tile_attribution},
+            "colours": {"bands": BAND_COLOURS, "gap": GAP_COLOUR, "site": SITE_COLOUR}}
+    heading_zh, heading_en = title(reports[0].figures) if reports else ("", "")
+    page = TEMPLATE.read_text(encoding="utf-8")
+    for placeholder, value in (("{{TITLE}}", html.escape(f"服务圈覆盖报告 Coverage report — {heading_zh} / {heading_en}")),
+                               ("{{SECTIONS}}", "".join(_section(r) for r in reports)),
+                               ("{{GENERATED}}", f"{datetime.now(SHANGHAI):%Y-%m-%d %H:%M} (Asia/Shanghai)"),
+                               ("{{DATA}}", _json(data).replace("</", "<\\/"))):
+        page = page.replace(placeholder, value)
+    return page
+
+
+def _gcj02(collection: dict) -> dict:
+    """The same features shifted to GCJ-02, for Chinese tile servers (our data is WGS84)."""
+    def move(coords: np.ndarray) -> np.ndarray:
+        return np.array([wgs84_to_gcj02(x, y) for x, y in coords]) if len(coords) else coords
+    features = [{**f, "geometry": mapping(shapely.transform(shape(f["geometry"]), move))}
+                for f in collection["features"]]
+    return {**collection, "features": features}

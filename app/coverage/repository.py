@@ -1,30 +1,18 @@
-"""Database access for coverage: member contributions, layers and their tiles, gaps, demand.
+"""Database access for coverage: layers and their bands, the network's reach, districts, demand,
+and the isochrone cache for siting candidates.
 
 Every function takes the session; values always go in as bound parameters. Geometry travels as
-WKB (shapely on the Python side) or leaves as GeoJSON written by PostGIS.
+WKB (shapely on the Python side).
 """
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from sqlalchemy import String, bindparam, cast, delete, func, insert, select, text, update
+from sqlalchemy import String, cast, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from app.models import (
-    Centre,
-    CoverageGap,
-    CoverageLayer,
-    CoverageMember,
-    CoverageTile,
-    DemandCell,
-    DemandSource,
-    District,
-    Isochrone,
-)
-
-Tile = tuple[int, int]
+from app.models import Centre, CoverageLayer, DemandCell, DemandSource, District, Isochrone, NetworkReach
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,19 +27,11 @@ class CentreRef:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MemberRow:
-    centre_id: str
-    off_network: bool
-    cells: np.ndarray  # int64 H3 cells whose centre the budget contour contains
-    bands: np.ndarray  # int16: the smallest contour (minutes) holding each cell
-
-
-def pack(cells: Sequence[int], bands: Sequence[int]) -> tuple[bytes, bytes]:
-    return np.asarray(cells, dtype="<i8").tobytes(), np.asarray(bands, dtype="<i2").tobytes()
-
-
-def unpack(cells: bytes, bands: bytes) -> tuple[np.ndarray, np.ndarray]:
-    return np.frombuffer(cells, dtype="<i8").astype(np.int64), np.frombuffer(bands, dtype="<i2").astype(np.int16)
+class LayerRow:
+    id: int
+    key: str
+    dropped_ids: list[str]
+    routing_seconds: float
 
 
 def selected_centres(session: Session, *, kinds: Sequence[str], amenities: Sequence[str]) -> list[CentreRef]:
@@ -66,73 +46,78 @@ def selected_centres(session: Session, *, kinds: Sequence[str], amenities: Seque
                       amenities=tuple(r[6] or ())) for r in session.execute(query)]
 
 
-# --- members ------------------------------------------------------------------------------------
+# --- layers -------------------------------------------------------------------------------------
 
-def valid_members(session: Session, *, ids: Sequence[str], network_key: str, mode: str, minutes: int,
-                  resolution: int) -> dict[str, MemberRow]:
-    """Stored contributions still valid: same network and options, and the centre has not moved."""
-    query = (
-        select(CoverageMember.centre_id, CoverageMember.off_network, CoverageMember.cells, CoverageMember.bands)
-        .join(Centre, Centre.id == CoverageMember.centre_id)
-        .where(CoverageMember.centre_id.in_(list(ids)), CoverageMember.network_key == network_key,
-               CoverageMember.mode == mode, CoverageMember.minutes == minutes,
-               CoverageMember.resolution == resolution, func.ST_Equals(CoverageMember.origin, Centre.geom))
-    )
-    out = {}
-    for centre_id, off_network, cells, bands in session.execute(query):
-        cells, bands = unpack(cells, bands)
-        out[centre_id] = MemberRow(centre_id=centre_id, off_network=off_network, cells=cells, bands=bands)
-    return out
+def lock_key(session: Session, *, key: str) -> None:
+    """Serialise the computation of one stored result until the transaction ends: concurrent first
+    requests wait for the first one and then read what it stored."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
-_STORE_MEMBER = text(
-    "INSERT INTO coverage_members (centre_id, network_key, mode, minutes, resolution, origin, off_network, cells, "
-    "bands) VALUES (:centre_id, :network_key, :mode, :minutes, :resolution, ST_SetSRID(ST_MakePoint(:lon, :lat), "
-    "4326), :off_network, :cells, :bands) ON CONFLICT (centre_id, network_key, mode, minutes, resolution) DO UPDATE "
-    "SET origin = excluded.origin, off_network = excluded.off_network, cells = excluded.cells, "
-    "bands = excluded.bands, computed_at = now()")
-_STORE_CONTOUR = text(
-    "INSERT INTO isochrones (centre_id, network_key, mode, minutes, origin, geom) VALUES (:centre_id, :network_key, "
-    ":mode, :minutes, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), ST_Multi(ST_GeomFromWKB(:wkb, 4326))) "
-    "ON CONFLICT (centre_id, network_key, mode, minutes) DO UPDATE SET origin = excluded.origin, "
-    "geom = excluded.geom, computed_at = now()")
+def layers_by_key(session: Session, *, keys: Sequence[str]) -> dict[str, LayerRow]:
+    rows = session.execute(select(CoverageLayer.id, CoverageLayer.key, CoverageLayer.dropped_ids,
+                                  CoverageLayer.routing_seconds).where(CoverageLayer.key.in_(list(keys))))
+    return {r.key: LayerRow(id=r.id, key=r.key, dropped_ids=list(r.dropped_ids), routing_seconds=r.routing_seconds)
+            for r in rows}
 
 
-def store_members(session: Session, *, rows: Sequence[dict]) -> None:
-    """Upsert contributions; each row: centre_id, network_key, mode, minutes, resolution, lon, lat,
-    off_network, cells and bands (packed with :func:`pack`). One prepared statement for the batch."""
-    if rows:
-        session.execute(_STORE_MEMBER, list(rows))
+def store_layer(session: Session, *, key: str, network_key: str, mode: str, minutes: int, centre_ids: Sequence[str],
+                dropped_ids: Sequence[str], routing_seconds: float, bands: dict[int, bytes]) -> LayerRow:
+    """Insert a layer and its bands (WGS84 WKB); a layer already stored under ``key`` is kept."""
+    layer_id = session.scalar(text(
+        "INSERT INTO coverage_layers (key, network_key, mode, minutes, centre_ids, dropped_ids, routing_seconds) "
+        "VALUES (:key, :network_key, :mode, :minutes, :centre_ids, :dropped_ids, :seconds) "
+        "ON CONFLICT (key) DO NOTHING RETURNING id"),
+        {"key": key, "network_key": network_key, "mode": mode, "minutes": minutes, "centre_ids": list(centre_ids),
+         "dropped_ids": list(dropped_ids), "seconds": routing_seconds})
+    if layer_id is None:
+        return layers_by_key(session, keys=[key])[key]
+    session.execute(text(
+        "INSERT INTO coverage_bands (layer_id, minutes, geom) VALUES (:layer, :minutes, "
+        "ST_Multi(ST_GeomFromWKB(:wkb, 4326)))"),
+        [{"layer": layer_id, "minutes": m, "wkb": wkb} for m, wkb in bands.items()])
+    return LayerRow(id=layer_id, key=key, dropped_ids=list(dropped_ids), routing_seconds=routing_seconds)
 
 
-def store_contours(session: Session, *, rows: Sequence[dict]) -> None:
-    """Batch upsert into the isochrone cache (the same table and key as routing_repository.store_isochrones);
-    each row: centre_id, network_key, mode, minutes, lon, lat, wkb."""
-    if rows:
-        session.execute(_STORE_CONTOUR, list(rows))
+def band_wkb(session: Session, *, layer_id: int) -> dict[int, bytes]:
+    rows = session.execute(text("SELECT minutes, ST_AsBinary(geom) FROM coverage_bands WHERE layer_id = :layer"),
+                           {"layer": layer_id})
+    return {int(m): bytes(g) for m, g in rows}
 
 
-def cached_contours(session: Session, *, ids: Sequence[str], network_key: str, mode: str,
-                    minutes: Sequence[int]) -> dict[str, dict[int, bytes]]:
-    """Cached contours of centres that have not moved (routing_repository.cached_isochrones, in bulk)."""
-    query = (
-        select(Isochrone.centre_id, Isochrone.minutes, func.ST_AsBinary(Isochrone.geom))
-        .join(Centre, Centre.id == Isochrone.centre_id)
-        .where(Isochrone.centre_id.in_(list(ids)), Isochrone.network_key == network_key, Isochrone.mode == mode,
-               Isochrone.minutes.in_(list(minutes)), func.ST_Equals(Isochrone.origin, Centre.geom))
-    )
-    out: dict[str, dict[int, bytes]] = {}
-    for centre_id, m, geom in session.execute(query):
-        out.setdefault(centre_id, {})[m] = bytes(geom)
-    return out
+def touch_layers(session: Session, *, ids: Sequence[int]) -> None:
+    """Mark layers as used (at most once a minute each, so reading stays nearly write-free)."""
+    session.execute(update(CoverageLayer).where(CoverageLayer.id.in_(list(ids)),
+                                                CoverageLayer.used_at < func.now() - text("interval '1 minute'"))
+                    .values(used_at=func.now()).execution_options(synchronize_session=False))
 
 
-def contours_wkb(session: Session, *, ids: Sequence[str], network_key: str, mode: str,
-                 minutes: int) -> dict[str, bytes]:
-    query = select(Isochrone.centre_id, func.ST_AsBinary(Isochrone.geom)).where(
-        Isochrone.centre_id.in_(list(ids)), Isochrone.network_key == network_key, Isochrone.mode == mode,
-        Isochrone.minutes == minutes)
-    return {centre_id: bytes(geom) for centre_id, geom in session.execute(query)}
+def prune_layers(session: Session, *, network_key: str, mode: str, minutes: int, keep: int) -> None:
+    """Forget the least recently used layers of one (network, mode, budget) beyond ``keep``, and every
+    layer of other networks."""
+    stale = (select(CoverageLayer.id).where(CoverageLayer.network_key == network_key, CoverageLayer.mode == mode,
+                                            CoverageLayer.minutes == minutes)
+             .order_by(CoverageLayer.used_at.desc()).offset(keep))
+    session.execute(delete(CoverageLayer).where(CoverageLayer.id.in_(stale)))
+    session.execute(delete(CoverageLayer).where(CoverageLayer.network_key != network_key))
+
+
+# --- the network's reach ------------------------------------------------------------------------
+
+def reach_cells(session: Session, *, network_key: str, reach_m: float, resolution: int) -> np.ndarray | None:
+    cells = session.scalar(select(NetworkReach.cells).where(
+        NetworkReach.network_key == network_key, NetworkReach.reach_m == reach_m,
+        NetworkReach.resolution == resolution))
+    return None if cells is None else np.frombuffer(cells, dtype="<i8").astype(np.int64)
+
+
+def store_reach_cells(session: Session, *, network_key: str, reach_m: float, resolution: int,
+                      cells: Sequence[int]) -> None:
+    session.execute(text(
+        "INSERT INTO network_reach (network_key, reach_m, resolution, cells) VALUES (:key, :reach, :res, :cells) "
+        "ON CONFLICT DO NOTHING"),
+        {"key": network_key, "reach": reach_m, "res": resolution,
+         "cells": np.asarray(cells, dtype="<i8").tobytes()})
 
 
 # --- districts ----------------------------------------------------------------------------------
@@ -145,12 +130,6 @@ def districts(session: Session, *, adcodes: Sequence[str] | None = None) -> list
     return [(a, n, bytes(g)) for a, n, g in session.execute(query)]
 
 
-def districts_meeting(session: Session, *, bbox: Sequence[float]) -> list[str]:
-    envelope = func.ST_MakeEnvelope(*bbox, 4326)
-    return list(session.scalars(select(District.adcode).where(func.ST_Intersects(District.geom, envelope))
-                                .order_by(District.adcode)))
-
-
 def districts_digest(session: Session) -> str:
     """Changes whenever a district is added, removed or reshaped."""
     return session.scalar(text(
@@ -158,147 +137,32 @@ def districts_digest(session: Session) -> str:
         "FROM districts")) or ""
 
 
-# --- layers -------------------------------------------------------------------------------------
+# --- the isochrone cache (siting candidates that are centres) ------------------------------------
 
-def lock_layer_family(session: Session, *, family: str) -> None:
-    """Serialise computations of one (network, mode, minutes) family until the transaction ends."""
-    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:family))"), {"family": family})
-
-
-def layer_by_key(session: Session, *, key: str) -> CoverageLayer | None:
-    return session.scalar(select(CoverageLayer).where(CoverageLayer.key == key))
+_STORE_CONTOUR = text(
+    "INSERT INTO isochrones (centre_id, network_key, mode, minutes, origin, geom) VALUES (:centre_id, :network_key, "
+    ":mode, :minutes, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), ST_Multi(ST_GeomFromWKB(:wkb, 4326))) "
+    "ON CONFLICT (centre_id, network_key, mode, minutes) DO UPDATE SET origin = excluded.origin, "
+    "geom = excluded.geom, computed_at = now()")
 
 
-def layer_by_id(session: Session, *, layer_id: int) -> CoverageLayer | None:
-    return session.get(CoverageLayer, layer_id)
+def store_contours(session: Session, *, rows: Sequence[dict]) -> None:
+    """Batch upsert into the isochrone cache (the same table and key as the routing area's);
+    each row: centre_id, network_key, mode, minutes, lon, lat, wkb."""
+    if rows:
+        session.execute(_STORE_CONTOUR, list(rows))
 
 
-def family_layers(session: Session, *, network_key: str, mode: str, minutes: int, epsg: int, tile_m: float,
-                  limit: int = 20) -> list[CoverageLayer]:
-    return list(session.scalars(
-        select(CoverageLayer).where(CoverageLayer.network_key == network_key, CoverageLayer.mode == mode,
-                                    CoverageLayer.minutes == minutes, CoverageLayer.epsg == epsg,
-                                    CoverageLayer.tile_m == tile_m)
-        .order_by(CoverageLayer.used_at.desc()).limit(limit)))
-
-
-def create_layer(session: Session, **values: Any) -> CoverageLayer:
-    layer = CoverageLayer(**values)
-    session.add(layer)
-    session.flush()
-    return layer
-
-
-def prune_layers(session: Session, *, network_key: str, mode: str, minutes: int, keep: int) -> None:
-    """Forget the least recently used layers of a family beyond ``keep``."""
-    stale = (select(CoverageLayer.id).where(CoverageLayer.network_key == network_key, CoverageLayer.mode == mode,
-                                            CoverageLayer.minutes == minutes)
-             .order_by(CoverageLayer.used_at.desc()).offset(keep))
-    session.execute(delete(CoverageLayer).where(CoverageLayer.id.in_(stale)))
-
-
-def drop_layers_except(session: Session, *, network_key: str) -> None:
-    session.execute(delete(CoverageLayer).where(CoverageLayer.network_key != network_key))
-
-
-# --- tiles --------------------------------------------------------------------------------------
-
-def copy_tiles(session: Session, *, source: int, target: int, skip: Iterable[Tile]) -> None:
-    skip = list(skip)
-    session.execute(text(
-        "INSERT INTO coverage_tiles (layer_id, tx, ty, geom, area_m2, areas) "
-        "SELECT :target, tx, ty, geom, area_m2, areas FROM coverage_tiles t WHERE layer_id = :source "
-        "AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:sx AS int[]), CAST(:sy AS int[])) s(x, y) "
-        "WHERE s.x = t.tx AND s.y = t.ty)"),
-        {"target": target, "source": source, "sx": [t[0] for t in skip], "sy": [t[1] for t in skip]})
-
-
-def delete_tiles(session: Session, *, layer_id: int, tiles: Iterable[Tile]) -> None:
-    tiles = list(tiles)
-    session.execute(text(
-        "DELETE FROM coverage_tiles t USING unnest(CAST(:sx AS int[]), CAST(:sy AS int[])) s(x, y) "
-        "WHERE t.layer_id = :layer AND t.tx = s.x AND t.ty = s.y"),
-        {"layer": layer_id, "sx": [t[0] for t in tiles], "sy": [t[1] for t in tiles]})
-
-
-def insert_tiles(session: Session, *, layer_id: int, rows: Sequence[tuple[Tile, bytes, float, dict]]) -> None:
-    """rows: (tile, WGS84 piece as WKB, metric area, {adcode: covered m²})."""
-    if not rows:
-        return
-    statement = insert(CoverageTile).values(
-        layer_id=bindparam("layer_id"), tx=bindparam("tx"), ty=bindparam("ty"),
-        geom=func.ST_Multi(func.ST_GeomFromWKB(bindparam("wkb"), 4326)), area_m2=bindparam("area_m2"),
-        areas=bindparam("areas"))
-    session.execute(statement, [{"layer_id": layer_id, "tx": t[0], "ty": t[1], "wkb": w, "area_m2": a, "areas": d}
-                                for t, w, a, d in rows])
-
-
-def tile_pieces(session: Session, *, layer_id: int, tiles: Iterable[Tile] | None = None
-                ) -> list[tuple[Tile, bytes]]:
-    query = "SELECT tx, ty, ST_AsBinary(geom) FROM coverage_tiles WHERE layer_id = :layer"
-    params: dict[str, Any] = {"layer": layer_id}
-    if tiles is not None:
-        tiles = list(tiles)
-        query = ("SELECT tx, ty, ST_AsBinary(geom) FROM coverage_tiles t JOIN unnest(CAST(:sx AS int[]), "
-                 "CAST(:sy AS int[])) s(x, y) ON s.x = t.tx AND s.y = t.ty WHERE layer_id = :layer")
-        params |= {"sx": [t[0] for t in tiles], "sy": [t[1] for t in tiles]}
-    return [((x, y), bytes(g)) for x, y, g in session.execute(text(query), params)]
-
-
-def set_tile_areas(session: Session, *, layer_id: int, areas: dict[Tile, dict]) -> None:
-    if not areas:
-        return
-    session.execute(
-        update(CoverageTile).where(CoverageTile.layer_id == bindparam("lid"), CoverageTile.tx == bindparam("x"),
-                                   CoverageTile.ty == bindparam("y")).values(areas=bindparam("a"))
-        .execution_options(synchronize_session=False),
-        [{"lid": layer_id, "x": t[0], "y": t[1], "a": a} for t, a in areas.items()])
-
-
-def covered_by_district(session: Session, *, layer_id: int) -> dict[str, float]:
-    rows = session.execute(text(
-        "SELECT d.key, sum(d.value::float8) FROM coverage_tiles, jsonb_each_text(areas) d "
-        "WHERE layer_id = :layer GROUP BY d.key"), {"layer": layer_id})
-    return {adcode: float(m2) for adcode, m2 in rows}
-
-
-def union_geojson(session: Session, *, layer_id: int) -> str | None:
-    return session.scalar(text(
-        "SELECT ST_AsGeoJSON(ST_Union(geom), 7) FROM coverage_tiles WHERE layer_id = :layer"), {"layer": layer_id})
-
-
-# --- gaps ---------------------------------------------------------------------------------------
-
-def delete_gaps(session: Session, *, layer_id: int, adcodes: Iterable[str] | None = None) -> None:
-    statement = delete(CoverageGap).where(CoverageGap.layer_id == layer_id)
-    if adcodes is not None:
-        statement = statement.where(CoverageGap.adcode.in_(list(adcodes)))
-    session.execute(statement)
-
-
-def gaps_computed(session: Session, *, layer_id: int, adcodes: Sequence[str]) -> set[str]:
-    return set(session.scalars(select(CoverageGap.adcode).distinct().where(
-        CoverageGap.layer_id == layer_id, CoverageGap.adcode.in_(list(adcodes)))))
-
-
-def store_gaps(session: Session, *, layer_id: int, adcode: str, gaps: Sequence[tuple[bytes, float]]) -> None:
-    """Gaps ranked 1… (WGS84 WKB, metric area); rank 0 marks "computed" even when there is none."""
-    rows = [{"layer_id": layer_id, "adcode": adcode, "rank": 0, "wkb": None, "area_m2": 0.0}]
-    rows += [{"layer_id": layer_id, "adcode": adcode, "rank": n, "wkb": w, "area_m2": a}
-             for n, (w, a) in enumerate(gaps, start=1)]
-    session.execute(insert(CoverageGap).values(
-        layer_id=bindparam("layer_id"), adcode=bindparam("adcode"), rank=bindparam("rank"),
-        geom=func.ST_GeomFromWKB(bindparam("wkb"), 4326), area_m2=bindparam("area_m2")), rows)
-
-
-def gap_rows(session: Session, *, layer_id: int, adcodes: Sequence[str], limit: int
-             ) -> list[tuple[str, int, float, str, float, float]]:
-    """(adcode, rank, area m², GeoJSON, centroid lon, centroid lat), largest first per district."""
-    query = text(
-        "SELECT adcode, rank, area_m2, ST_AsGeoJSON(geom, 7), ST_X(ST_PointOnSurface(geom)), "
-        "ST_Y(ST_PointOnSurface(geom)) FROM coverage_gaps WHERE layer_id = :layer "
-        "AND adcode = ANY(:adcodes) AND rank BETWEEN 1 AND :limit ORDER BY adcode, rank")
-    return [tuple(r) for r in session.execute(query, {"layer": layer_id, "adcodes": list(adcodes), "limit": limit})]
+def cached_contours(session: Session, *, ids: Sequence[str], network_key: str, mode: str,
+                    minutes: int) -> dict[str, bytes]:
+    """Cached contours of centres that have not moved since."""
+    query = (
+        select(Isochrone.centre_id, func.ST_AsBinary(Isochrone.geom))
+        .join(Centre, Centre.id == Isochrone.centre_id)
+        .where(Isochrone.centre_id.in_(list(ids)), Isochrone.network_key == network_key, Isochrone.mode == mode,
+               Isochrone.minutes == minutes, func.ST_Equals(Isochrone.origin, Centre.geom))
+    )
+    return {centre_id: bytes(geom) for centre_id, geom in session.execute(query)}
 
 
 # --- demand -------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Request and response models of the coverage API."""
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from geojson_pydantic import Feature, FeatureCollection, Point
@@ -24,9 +24,10 @@ class Gap(BaseModel):
 class DistrictCoverage(BaseModel):
     adcode: str
     name_zh: str
-    area_m2: float
+    district_area_m2: float = Field(description="The whole district")
+    area_m2: float = Field(description="Its analysis area: the district where the road network reaches")
     covered_m2: float
-    covered_pct: float
+    covered_pct: float | None = Field(description="Of the analysis area; null when the network does not reach it")
     uncovered_m2: float
     centres: int
     service_centres: int
@@ -55,16 +56,24 @@ class CentreCounts(BaseModel):
 
 class LayerInfo(BaseModel):
     id: int
-    version: int
-    reused: bool = Field(description="Started from a stored layer instead of from nothing")
-    recomputed_tiles: int
-    isochrones_computed: int
+    reused: bool = Field(description="Read from the store (false: expanded by this request)")
+    routing_seconds: float = Field(description="Time the one multi-origin expansion took when it was computed")
+
+
+class AnalysisAreaInfo(BaseModel):
+    method: Literal["districts_within_network_reach"]
+    description: str
+    crs: str = Field(description="Where areas are measured (the UTM zone of the road network)")
+    reach_m: float = Field(description="A mask cell counts when its centre is this close to a road")
+    h3_resolution: int
+    area_m2: float = Field(description="The analysis area of the districts reported on")
+    district_area_m2: float = Field(description="The same districts in full")
 
 
 class Totals(BaseModel):
     area_m2: float
     covered_m2: float
-    covered_pct: float
+    covered_pct: float | None
     demand_total: float | None
     demand_covered: float | None
     demand_covered_pct: float | None
@@ -81,6 +90,7 @@ class CoverageDescription(BaseModel):
     resolution: int
     crs: str
     network_key: str
+    analysis_area: AnalysisAreaInfo
     centres: CentreCounts
     layer: LayerInfo
 
@@ -146,3 +156,52 @@ class DemandSourceOut(BaseModel):
     total: float
     cells: int
     imported_at: datetime
+
+
+class ProfileHour(BaseModel):
+    hour: int = Field(description="Hour of the week (0 = Monday 00:00), or of the day for holiday hours")
+    at: datetime
+    centres: int = Field(description="Centres counted (open then, on the network)")
+    covered_pct: float | None
+    demand_covered_pct: float | None
+    layer_id: int
+
+
+class WeekInfo(BaseModel):
+    start: date
+    end: date
+    definition: str
+
+
+class HolidayProfile(BaseModel):
+    name_en: str | None
+    name_zh: str | None
+    start: date
+    end: date
+    makeup_workdays: list[date] = Field(description="Weekend days worked in exchange (调休)")
+    hours: list[ProfileHour] = Field(description="The first holiday day, hour by hour")
+    makeup_day: date | None = Field(description="The first make-up working day from `at` on, if any")
+    makeup_hours: list[ProfileHour] | None = Field(description="That make-up working day, hour by hour")
+
+
+class ProfileLayers(BaseModel):
+    distinct: int = Field(description="Distinct sets of open centres, one stored layer each")
+    computed: int = Field(description="Of which this request expanded")
+
+
+class WeekProfile(BaseModel):
+    mode: TravelMode
+    minutes: int
+    bands: list[int]
+    kind: list[str]
+    amenity: list[str]
+    resolution: int
+    crs: str
+    network_key: str
+    analysis_area: AnalysisAreaInfo
+    demand: DemandInfo
+    week: WeekInfo
+    hours: list[ProfileHour] = Field(min_length=168, max_length=168)
+    holiday: HolidayProfile | None
+    holiday_note: str | None
+    layers: ProfileLayers

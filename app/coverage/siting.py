@@ -1,10 +1,16 @@
 """Siting use case: k new locations that cover the most uncovered demand, existing centres fixed.
 
-Candidates, in order of preference: the sites given (uploaded), else existing centres of the
-``host_kinds`` not already counted (e.g. service centres that could host a rider station), else
-points in the gaps: uncovered demand cells grouped into coarser H3 parents about a tenth of a
-typical isochrone's size, each represented by its demand-weighted centre. Without any demand data
-every uncovered cell of the districts weighs its area in km² (kind "area").
+Existing coverage is the stored layer (one expansion). Each candidate still needs its own
+isochrone: the cells it would newly cover are exactly what the maximal covering problem chooses
+between (geo/siting.py). Candidates, in order of preference: the sites given (uploaded), else
+existing centres of the ``host_kinds`` not already counted (e.g. service centres that could host a
+rider station; their isochrones are cached like every centre's), else points in the gaps:
+uncovered demand cells of the analysis area grouped into coarser H3 parents about a tenth of a
+typical isochrone, each represented by its cell nearest the group's demand-weighted centre, and
+only those the network reaches (one batched snap check). Demand counts only inside the analysis
+area (districts clipped to the network's reach), so districts reaching beyond an imported extract
+no longer pull every candidate off the network. Without demand data every uncovered cell weighs
+its area in km² (kind "area").
 """
 import math
 from collections.abc import Sequence
@@ -20,12 +26,14 @@ from sqlalchemy.orm import Session
 
 from app.coverage import repository as repo
 from app.coverage.demand import demand_for
-from app.coverage.figures import cell_table, describe, report_adcodes
-from app.coverage.service import CoverageQuery, Layer, Progress, ensure_members, metric_districts, prepare
+from app.coverage.figures import describe, inside
+from app.coverage.service import CoverageQuery, Layer, RouteBudget, prepare
 from app.routing.network import NetworkState
 from geo import coverage as cov
 from geo.routing import OffNetworkError
 from geo.siting import Candidate, suggest_sites
+
+NOMINAL_CAR_KMH = 40.0  # car speeds come from the roads; only the candidate grouping uses this
 
 
 @dataclass(frozen=True)
@@ -35,23 +43,31 @@ class Site:
     lat: float
 
 
-def _weights(session: Session, layer: Layer, areas: dict) -> tuple[dict[int, float], dict]:
+def _region(layer: Layer):
+    return shapely.union_all([layer.area.districts[a].clipped for a in layer.adcodes]) if layer.adcodes \
+        else Polygon()
+
+
+def _weights(session: Session, layer: Layer, region) -> tuple[dict[int, float], dict]:
     demand = demand_for(session, layer.network, resolution=layer.query.resolution, source_id=layer.query.demand_source)
     if demand.kind != "none":
-        keep = np.zeros(len(demand.cells), dtype=bool)
-        for _, shape, _ in areas.values():
-            keep |= shapely.contains_xy(shape, demand.lon, demand.lat) if len(demand.cells) else keep
-        weights = {c: float(v) for c, v, k in zip(demand.cells, demand.values, keep) if k}
-        return weights, demand.describe()
-    cells = {c for _, shape, _ in areas.values() for c in cov.cells_inside(shape, layer.query.resolution)}
-    weights = dict(zip(cells, (cov.cell_area_m2(list(cells)) / 1e6).tolist()))
+        keep = inside(region, demand.lon, demand.lat)
+        return {c: float(v) for c, v, k in zip(demand.cells, demand.values, keep) if k and v > 0}, demand.describe()
+    cells = cov.cells_inside(region, layer.query.resolution)
+    weights = dict(zip(cells, (cov.cell_area_m2(cells) / 1e6).tolist()))
     return weights, {**demand.describe(), "kind": "area", "unit": "km² of uncovered area (no demand data)"}
 
 
-def _site_candidates(layer: Layer, sites: Sequence[Site], max_snap_metres: float) -> tuple[list[Candidate], list[str]]:
+def _covered_cells(layer: Layer, weights: dict[int, float]) -> set[int]:
+    cells = list(weights)
+    lon, lat = cov.cell_centres(cells)
+    return {c for c, held in zip(cells, inside(layer.covered, lon, lat)) if held}
+
+
+def _route(layer: Layer, sites: Sequence[Site], max_snap_metres: float) -> list[tuple[Site, object | None]]:
     query, engine = layer.query, layer.network.engine
 
-    def route(site: Site):
+    def one(site: Site):
         try:
             return site, engine.isochrone(site.lon, site.lat, mode=query.mode, minutes=[query.minutes],
                                           max_snap_metres=max_snap_metres)[-1].geometry
@@ -59,79 +75,96 @@ def _site_candidates(layer: Layer, sites: Sequence[Site], max_snap_metres: float
             return site, None
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        routed = list(pool.map(route, sites))
-    candidates = [Candidate(s.id, s.lon, s.lat, frozenset(cov.cells_inside(g, query.resolution)),
-                            cov.to_metric(g, layer.epsg)) for s, g in routed if g is not None]
+        return list(pool.map(one, sites))
+
+
+def _candidate(layer: Layer, site: Site, contour) -> Candidate:
+    return Candidate(site.id, site.lon, site.lat, frozenset(cov.cells_inside(contour, layer.query.resolution)),
+                     cov.to_metric(contour, layer.epsg))
+
+
+def _site_candidates(layer: Layer, sites: Sequence[Site], max_snap_metres: float,
+                     budget: RouteBudget) -> tuple[list[Candidate], list[str]]:
+    budget.spend(len(sites), f"{len(sites)} candidate isochrones")
+    routed = _route(layer, sites, max_snap_metres)
+    return [_candidate(layer, s, g) for s, g in routed if g is not None], [s.id for s, g in routed if g is None]
+
+
+def _host_candidates(session: Session, layer: Layer, host_kinds: Sequence[str], limit: int, max_snap_metres: float,
+                     budget: RouteBudget) -> tuple[list[Candidate], list[str]]:
+    counted = {c.id for c in layer.centres}
+    hosts = [c for c in repo.selected_centres(session, kinds=host_kinds, amenities=())
+             if c.id not in counted and c.status == "open"][:limit]
+    key = dict(network_key=layer.network.key, mode=layer.query.mode.value, minutes=layer.query.minutes)
+    cached = {i: wkb.loads(g) for i, g in repo.cached_contours(session, ids=[h.id for h in hosts], **key).items()}
+    missing = [h for h in hosts if h.id not in cached]
+    budget.spend(len(missing), f"{len(missing)} candidate isochrones")
+    routed = _route(layer, [Site(h.id, h.lon, h.lat) for h in missing], max_snap_metres)
+    repo.store_contours(session, rows=[{**key, "centre_id": s.id, "lon": s.lon, "lat": s.lat,
+                                        "wkb": shapely.to_wkb(g)} for s, g in routed if g is not None])
+    session.commit()
+    contours = cached | {s.id: g for s, g in routed if g is not None}
+    candidates = [_candidate(layer, Site(h.id, h.lon, h.lat), contours[h.id]) for h in hosts if h.id in contours]
     return candidates, [s.id for s, g in routed if g is None]
 
 
-def _host_candidates(session: Session, layer: Layer, host_kinds: Sequence[str], max_snap_metres: float,
-                     progress: Progress | None) -> tuple[list[Candidate], list[str]]:
-    counted = {c.id for c in layer.centres}
-    hosts = [c for c in repo.selected_centres(session, kinds=host_kinds, amenities=())
-             if c.id not in counted and c.status == "open"]
-    members, _, _ = ensure_members(session, layer.network, hosts, mode=layer.query.mode, minutes=layer.query.minutes,
-                                   resolution=layer.query.resolution, max_snap_metres=max_snap_metres,
-                                   progress=progress)
-    session.commit()
-    contours = repo.contours_wkb(session, ids=[h.id for h in hosts], network_key=layer.network.key,
-                                 mode=layer.query.mode.value, minutes=layer.query.minutes)
-    candidates = [Candidate(h.id, h.lon, h.lat, frozenset(members[h.id].cells.tolist()),
-                            cov.to_metric(wkb.loads(contours[h.id]), layer.epsg))
-                  for h in hosts if not members[h.id].off_network and h.id in contours]
-    return candidates, [h.id for h in hosts if members[h.id].off_network]
-
-
-def gap_sites(layer: Layer, weights: dict[int, float], covered: set[int], *, limit: int) -> list[Site]:
-    """Demand-weighted centres of the uncovered demand, grouped in parents ~1/10 of an isochrone."""
-    sizes = [len(m.cells) for m in layer.members.values() if len(m.cells)]
-    typical = float(np.median(sizes)) if sizes else 7.0
+def _parent_resolution(query: CoverageQuery) -> int:
+    """Parents about a tenth of a typical isochrone (a detoured disc at the mode's nominal speed)."""
+    speed = query.mode.speed_kmh or NOMINAL_CAR_KMH
+    radius_m = speed * 1000 * query.minutes / 60 / math.sqrt(2)
+    typical = math.pi * radius_m ** 2 / h3.average_hexagon_area(query.resolution, "m^2")
     steps = max(0, math.floor(math.log(max(typical / 10, 1), 7)))
-    parent_res = max(cov.MIN_RESOLUTION, layer.query.resolution - steps)
+    return max(cov.MIN_RESOLUTION, query.resolution - steps)
+
+
+def gap_sites(layer: Layer, weights: dict[int, float], covered: set[int], *, limit: int,
+              max_snap_metres: float) -> list[Site]:
+    """The heaviest groups of uncovered demand, each at the cell nearest its weighted centre, kept
+    only where the network reaches."""
+    parent_res = _parent_resolution(layer.query)
     groups: dict[int, list[tuple[int, float]]] = {}
     for cell, weight in weights.items():
-        if cell not in covered and weight > 0:
+        if cell not in covered:
             groups.setdefault(h3.cell_to_parent(cell, parent_res), []).append((cell, weight))
-    ranked = sorted(groups.items(), key=lambda g: (-sum(w for _, w in g[1]), g[0]))[:limit]
-    sites = []
-    for parent, members in ranked:
-        lon, lat = cov.cell_centres([c for c, _ in members])
-        w = np.array([w for _, w in members])
-        sites.append(Site(f"gap-{h3.int_to_str(parent)}", float(np.average(lon, weights=w)),
-                          float(np.average(lat, weights=w))))
-    return sites
+    ranked = sorted(groups.items(), key=lambda g: (-sum(w for _, w in g[1]), g[0]))[:3 * limit]
+    sites = [_group_site(parent, members) for parent, members in ranked]
+    distances = layer.network.engine.snap_distances([(s.lon, s.lat) for s in sites], mode=layer.query.mode,
+                                                    max_snap_metres=max_snap_metres)
+    return [s for s, d in zip(sites, distances) if d is not None and d <= max_snap_metres][:limit]
 
 
-def _covered_area(session: Session, layer: Layer) -> Polygon:
-    """The layer's union in its metric CRS, from the stored tile pieces."""
-    pieces = [cov.to_metric(wkb.loads(g), layer.epsg) for _, g in repo.tile_pieces(session, layer_id=layer.row.id)]
-    return shapely.union_all(pieces) if pieces else Polygon()
+def _group_site(parent: int, members: list[tuple[int, float]]) -> Site:
+    lon, lat = cov.cell_centres([c for c, _ in members])
+    weights = np.array([w for _, w in members])
+    x, y = np.average(lon, weights=weights), np.average(lat, weights=weights)
+    nearest = int(np.argmin((lon - x) ** 2 + (lat - y) ** 2))
+    return Site(f"gap-{h3.int_to_str(parent)}", round(float(lon[nearest]), 7), round(float(lat[nearest]), 7))
 
 
 def suggest(session: Session, state: NetworkState, query: CoverageQuery, *, k: int, sites: Sequence[Site] | None,
             host_kinds: Sequence[str], max_candidates: int, max_snap_metres: float,
-            progress: Progress | None = None, route_budget: int | None = None) -> dict:
-    layer = prepare(session, state, query, max_snap_metres=max_snap_metres, progress=progress,
-                    route_budget=route_budget)
-    inside = metric_districts(session, adcodes=[a for a in report_adcodes(layer) if a in layer.adcodes],
-                              epsg=layer.epsg)
-    weights, demand = _weights(session, layer, inside)
-    covered = {int(c) for c in cell_table(layer)[0]}
+            budget: RouteBudget | None = None) -> dict:
+    budget = budget or RouteBudget()
+    layer = prepare(session, state, query, max_snap_metres=max_snap_metres, budget=budget)
+    if budget.limit is not None:
+        max_candidates = max(0, min(max_candidates, budget.limit - budget.used))
+    region = _region(layer)
+    weights, demand = _weights(session, layer, region)
+    covered = _covered_cells(layer, weights)
     if sites:
-        candidates, skipped, source = *_site_candidates(layer, sites[:max_candidates], max_snap_metres), "sites"
+        candidates, skipped = _site_candidates(layer, sites[:max_candidates], max_snap_metres, budget)
+        source = "sites"
     elif host_kinds:
-        candidates, skipped = _host_candidates(session, layer, host_kinds, max_snap_metres, progress)
+        candidates, skipped = _host_candidates(session, layer, host_kinds, max_candidates, max_snap_metres, budget)
         source = "host_centres"
     else:
-        found = gap_sites(layer, weights, covered, limit=max_candidates)
-        candidates, skipped, source = *_site_candidates(layer, found, max_snap_metres), "gap_cells"
-    region = shapely.union_all([m for _, _, m in inside.values()]) if inside else None
-    if region is not None:
-        candidates = [Candidate(c.id, c.lon, c.lat, c.cells, shapely.intersection(c.contour, region))
-                      for c in candidates]
-    existing = _covered_area(session, layer)
-    if region is not None and not existing.is_empty:
-        existing = shapely.intersection(existing, region)
+        found = gap_sites(layer, weights, covered, limit=max_candidates, max_snap_metres=max_snap_metres)
+        candidates, skipped = _site_candidates(layer, found, max_snap_metres, budget)
+        source = "gap_cells"
+    metric_region = cov.to_metric(region, layer.epsg)
+    candidates = [Candidate(c.id, c.lon, c.lat, c.cells, shapely.intersection(c.contour, metric_region))
+                  for c in candidates]
+    existing = shapely.intersection(layer.covered_metric, metric_region)
     result = suggest_sites(candidates, weights, covered=covered, k=k, covered_area=existing)
     return _collection(layer, result, demand, source, len(candidates), skipped, k)
 

@@ -1,8 +1,7 @@
 """The OGC face's one door to the coverage engine: which coverage collections exist, and their features.
 
-Only this module calls app/coverage, and only through its public use cases (prepare, then
-union_geojson, gaps_geojson or cells_geojson), exactly as /api/coverage does; a new engine is wired
-in here. The set is bounded: every travel mode × the 5-, 10- and 15-minute life circles of TD/T
+Only this module calls app/coverage, and only through its public use cases (prepare, then the layer's
+bands, gaps_geojson or cells_geojson), exactly as /api/coverage does. The set is bounded: every travel mode × the 5-, 10- and 15-minute life circles of TD/T
 1062-2021. Each collection has one geometry type and one property schema, because QGIS and ArcGIS add
 a collection as a layer and cannot pass per-layer parameters (see README, "Planners' GIS").
 """
@@ -12,8 +11,9 @@ from typing import Any, Literal
 
 import h3
 
-from app.coverage.figures import cells_geojson, gaps_geojson, union_geojson
-from app.coverage.service import CoverageQuery, Layer, prepare
+from app.coverage.figures import describe
+from app.coverage.layers import cells_geojson, gaps_geojson, rounded
+from app.coverage.service import CoverageQuery, Layer, RouteBudget, prepare
 from geo.coords import Bbox
 from geo.modes import TravelMode
 
@@ -78,7 +78,7 @@ def _layer(session: Any, state: Any, collection: CoverageCollection, selection: 
     query = CoverageQuery(mode=collection.mode, minutes=minutes, at=selection.at, kinds=selection.kinds,
                           amenities=selection.amenities, districts=selection.districts)
     return prepare(session, state.network, query, max_snap_metres=state.settings.max_snap_metres,
-                   route_budget=route_budget)
+                   budget=RouteBudget(route_budget))
 
 
 def _described(result: dict) -> tuple[list[dict], dict]:
@@ -95,13 +95,13 @@ def _as_multipolygon(feature: dict, feature_id: str) -> dict:
 
 def bands(session: Any, state: Any, collection: CoverageCollection, selection: Selection,
           route_budget: int | None) -> tuple[list[dict], dict]:
-    """One feature per band: the area reached within 5, 10 and 15 minutes (nested), smallest first."""
-    features, description = [], {}
-    for minutes in BUDGETS:
-        found, description = _described(union_geojson(
-            session, _layer(session, state, collection, selection, minutes, route_budget)))
-        features += [_as_multipolygon(feature, str(minutes)) for feature in found]
-    return features, description
+    """One feature per band: the area reached within 5, 10 and 15 minutes (nested), smallest first;
+    the three bands of one expansion."""
+    layer = _layer(session, state, collection, selection, collection.minutes, route_budget)
+    features = [_as_multipolygon({"type": "Feature", "geometry": rounded(area), "properties": {
+        "mode": collection.mode.value, "minutes": minutes}}, str(minutes))
+        for minutes, area in sorted(layer.bands.items()) if not area.is_empty]
+    return features, describe(layer)
 
 
 def gaps(session: Any, state: Any, collection: CoverageCollection, selection: Selection,

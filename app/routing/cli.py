@@ -6,13 +6,15 @@ import httpx
 import typer
 from tqdm import tqdm
 
+from app.coverage.area import reach
 from app.coverage.demand import import_osm
 from app.db import database_session
 from app.routing import repository as routing_repository
-from app.routing.network import network_key
+from app.routing.network import ActiveNetwork, network_key
 from app.settings import Settings
 from geo.coords import Bbox, InvalidCoordinate, parse_bbox
 from geo.network import NetworkBuildError, build_tiles
+from geo.routing import Router
 
 GEOFABRIK = "https://download.geofabrik.de"
 network_cli = typer.Typer(help="Road network for travel times and isochrones", no_args_is_help=True)
@@ -47,9 +49,12 @@ def import_network(pbf: Path, *, bbox: tuple[float, float, float, float] | None)
         # inside the first coverage request.
         proxy = import_osm(session, pbf, bounds=tuple(result.bbox))
         proxy_label = f"{proxy.id} ({proxy.name})"
+        # Where the network reaches (the coverage analysis area), also once per network.
+        cells = len(reach(session, ActiveNetwork(Router(result.tile_dir), key, details),
+                          reach_m=settings.max_snap_metres))
     typer.echo(f"network in service: {result.tiles} tiles, {result.directed_edges} edges, {result.road_ways} "
                f"road ways from {pbf.name} in {result.build_seconds:.1f} s; {dropped} cached isochrones dropped; "
-               f"demand proxy source {proxy_label}")
+               f"demand proxy source {proxy_label}; reach {cells} H3 cells")
 
 
 @network_cli.command("import")

@@ -59,9 +59,10 @@ def network_key(manifest: dict) -> str:
 class NetworkState:
     """Hands out the current routing engine; thread-safe, reloads when the tiles change."""
 
-    def __init__(self, *, network_dir: Path, valhalla_url: str | None) -> None:
+    def __init__(self, *, network_dir: Path, valhalla_url: str | None, valhalla_bbox: str | None = None) -> None:
         self._network_dir = Path(network_dir)
         self._valhalla_url = valhalla_url
+        self._valhalla_bbox = [float(v) for v in valhalla_bbox.split(",")] if valhalla_bbox else None
         self._lock = threading.Lock()
         self._active: ActiveNetwork | None = None
         self._stamp: int | None = None
@@ -84,6 +85,13 @@ class NetworkState:
         assert self._active is not None
         return self._active
 
+    def close(self) -> None:
+        """Release an external service's connections (the in-process engine needs nothing)."""
+        with self._lock:
+            if isinstance(self._active and self._active.engine, HttpRouter):
+                self._active.engine.close()
+            self._active, self._stamp = None, None
+
     def available(self) -> bool:
         try:
             self.current()
@@ -95,8 +103,10 @@ class NetworkState:
         with self._lock:
             if self._active is None:
                 url = self._valhalla_url or ""
-                key = hashlib.sha256((url + routing_options_digest()).encode()).hexdigest()[:32]
-                self._active = ActiveNetwork(HttpRouter(url), key, None)
+                identity = url + json.dumps(self._valhalla_bbox) + routing_options_digest()
+                key = hashlib.sha256(identity.encode()).hexdigest()[:32]
+                manifest = {"bbox": self._valhalla_bbox} if self._valhalla_bbox else None
+                self._active = ActiveNetwork(HttpRouter(url), key, manifest)
         return self._active
 
 

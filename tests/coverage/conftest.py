@@ -38,11 +38,8 @@ def in_hole(city: SyntheticCity, lon: float, lat: float) -> bool:
 
 
 @pytest.fixture
-def hole_city(db: Session, grid_city: SyntheticCity, tmp_path: Path) -> dict:
-    points = {f"test-grid-{i}-{j}": grid_city.lonlat(x, y) for i, x in enumerate(LATTICE_KM)
-              for j, y in enumerate(LATTICE_KM) if not (x > 3 and y > 3)}
-    add_centres(db, *(centre_record(id=i, at=p, opening_hours="24/7", source="test fixture on a synthetic city")
-                      for i, p in points.items()), in_kunming=False)
+def hole_city(db: Session, grid_city: SyntheticCity, lattice: dict, tmp_path: Path) -> dict:
+    """The lattice of centres, and residents spread evenly over the whole city."""
     residents = [grid_city.lonlat(x / 4 + 0.125, y / 4 + 0.125) for x in range(24) for y in range(24)]
     path = tmp_path / "communities.csv"
     with path.open("w", newline="", encoding="utf-8") as out:
@@ -51,7 +48,17 @@ def hole_city(db: Session, grid_city: SyntheticCity, tmp_path: Path) -> dict:
         writer.writerows([f"测试社区 {n} (test fixture)", 100, lon, lat] for n, (lon, lat) in enumerate(residents))
     import_csv(db, path)
     db.commit()
-    return {"centres": points, "residents": residents}
+    return {"centres": lattice, "residents": residents}
+
+
+@pytest.fixture
+def lattice(db: Session, grid_city: SyntheticCity) -> dict:
+    """Centres on a 1.5 km lattice over the grid city, none in its north-east quadrant."""
+    points = {f"test-lat-{i}-{j}": grid_city.lonlat(x, y) for i, x in enumerate(LATTICE_KM)
+              for j, y in enumerate(LATTICE_KM) if not (x > 3 and y > 3)}
+    add_centres(db, *(centre_record(id=i, at=p, opening_hours="24/7", source="test fixture on a synthetic city")
+                      for i, p in points.items()), in_kunming=False)
+    return points
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +76,7 @@ def grid_city_network(tmp_path_factory: pytest.TempPathFactory) -> NetworkBuildR
 def clean_coverage(engine: Engine) -> Iterator[None]:
     """No stored coverage layers or demand from other tests."""
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE coverage_layers, demand_sources, coverage_members CASCADE"))
+        connection.execute(text("TRUNCATE coverage_layers, demand_sources, network_reach CASCADE"))
     yield
 
 

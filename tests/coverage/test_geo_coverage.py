@@ -1,5 +1,5 @@
 """The pure coverage core (geo/coverage.py, geo/demand.py, geo/siting.py) against independent
-computations: shapely overlays without tiles, brute force over every choice of sites, and numpy
+computations: plain shapely overlays, brute force over every choice of sites, and numpy
 sums over a small test raster written here (a labelled fixture, not population data)."""
 import itertools
 import random
@@ -8,7 +8,6 @@ import h3.api.basic_int as h3
 import numpy as np
 import pytest
 import rasterio
-import shapely
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
@@ -20,12 +19,6 @@ from geo.siting import Candidate, suggest_sites
 KUNMING = (102.71, 25.04)
 
 
-def random_discs(seed: int, count: int, spread: float = 6_000.0) -> list:
-    rng = random.Random(seed)
-    return [Point(rng.uniform(0, spread), rng.uniform(0, spread)).buffer(rng.uniform(300, 1_800))
-            for _ in range(count)]
-
-
 @pytest.mark.parametrize(("lon", "lat", "epsg"), [(102.71, 25.04, 32648), (24.94, 60.17, 32635),
                                                   (0.5, 0.5, 32631), (-70.6, -33.4, 32719)])
 def test_metric_crs_is_the_utm_zone_of_the_data(lon: float, lat: float, epsg: int) -> None:
@@ -33,17 +26,32 @@ def test_metric_crs_is_the_utm_zone_of_the_data(lon: float, lat: float, epsg: in
     assert cov.metric_crs(Point(lon, lat).buffer(0.1)) == epsg
 
 
-def test_tile_pieces_add_up_to_the_plain_union_and_its_intersections() -> None:
-    discs = random_discs(1, 40)
-    union = shapely.union_all(discs)
-    tiles = {t for d in discs for t in cov.tiles_touching(d.bounds, 1_000)}
-    pieces = cov.union_pieces(discs, tiles, tile_m=1_000)
-    assert sum(p.area for p in pieces.values()) == pytest.approx(union.area, rel=1e-9)
-    areas = {"a": box(0, 0, 3_100, 7_000), "b": box(3_100, 0, 9_000, 2_500)}
-    by_area = cov.covered_by_area(pieces, areas, tile_m=1_000)
-    for code, shape in areas.items():
-        expected = shapely.intersection(union, shape).area
-        assert sum(v.get(code, 0.0) for v in by_area.values()) == pytest.approx(expected, rel=1e-9)
+def test_reach_cells_keep_cells_near_the_network_and_their_union_is_one_area() -> None:
+    """A straight east–west "road" through the box: cells within 500 m of it, found by a distance
+    function standing in for the engine's locate (plain geometry, no routing)."""
+    lon, lat = KUNMING
+    road_lat = lat + 0.01
+
+    def distances(points):
+        return [abs(y - road_lat) * 111_320 if x < lon + 0.04 else None for x, y in points]
+
+    bbox = (lon, lat, lon + 0.06, lat + 0.02)
+    cells = cov.reach_cells(bbox, distances, reach_m=500.0)
+    centres = list(zip(*cov.cell_centres(cells)))
+    assert cells and all(abs(y - road_lat) * 111_320 <= 500 and x < lon + 0.04 for x, y in centres)
+    every = cov.cells_inside(box(lon - 0.01, lat - 0.01, lon + 0.07, lat + 0.03), cov.MASK_RESOLUTION)
+    missed = [c for c in every if c not in set(cells) and abs(h3.cell_to_latlng(c)[0] - road_lat) * 111_320 < 400
+              and lon + 0.003 < h3.cell_to_latlng(c)[1] < lon + 0.037]
+    assert not missed
+    area = cov.cells_area(cells)
+    assert area.area == pytest.approx(sum(cov.cell_polygon(c).area for c in cells), rel=1e-9)
+
+
+def test_point_bands_are_the_smallest_nested_contour_holding_the_point() -> None:
+    lon, lat = KUNMING
+    contours = {5: Point(lon, lat).buffer(0.005), 10: Point(lon, lat).buffer(0.01), 15: Point(lon, lat).buffer(0.02)}
+    xs = np.array([lon, lon + 0.007, lon + 0.015, lon + 0.03])
+    assert cov.point_bands(contours, xs, np.full(4, lat)).tolist() == [5, 10, 15, 0]
 
 
 def test_coverage_of_and_unique_contribution_in_wgs84() -> None:

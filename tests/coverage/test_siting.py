@@ -2,14 +2,16 @@
 hole: centres on a 1.5 km lattice except the north-east quadrant, residents spread evenly."""
 import h3.api.basic_int as h3
 import pytest
-import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import Point, box
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from app.coverage.schemas import CoverageFigures, SitingResult
 from geo.network import NetworkBuildResult
 from geo.routing import Router
-from tests.coverage.conftest import MINUTES, MODE, TEST_ADCODE, in_hole
+from app.coverage.demand import import_csv
+from tests.coverage.conftest import MINUTES, MODE, TEST_ADCODE, client_on, in_hole
 from tests.osm_fixtures import SyntheticCity
 
 RES = 9
@@ -20,10 +22,12 @@ def demand_cell(lon: float, lat: float) -> int:
     return h3.cell_to_parent(h3.latlng_to_cell(lat, lon, 10), RES)
 
 
-def covered_cells(network: NetworkBuildResult, points) -> tuple[set[int], object]:
+def covered_area(network: NetworkBuildResult, points) -> tuple[object, Router]:
+    """The area within the budget of the nearest centre, by the engine's own multi-origin expansion
+    (this file checks which demand counts, not the expansion: tests/coverage/test_coverage_api.py
+    compares that with single isochrones)."""
     router = Router(network.tile_dir)
-    union = shapely.union_all([router.isochrone(*p, mode=MODE, minutes=[MINUTES])[-1].geometry for p in points])
-    return union, router
+    return router.coverage_isochrone(list(points), mode=MODE, minutes=[MINUTES]).contours[-1].geometry, router
 
 
 def test_demand_covered_matches_cells_whose_centre_is_in_the_union(
@@ -33,7 +37,7 @@ def test_demand_covered_matches_cells_whose_centre_is_in_the_union(
     assert response.status_code == 200, response.text
     body = CoverageFigures.model_validate(response.json())
     [row] = body.districts
-    union, _ = covered_cells(grid_city_network, hole_city["centres"].values())
+    union, _ = covered_area(grid_city_network, hole_city["centres"].values())
     district = box(*grid_city.bbox)
     centres = [Point(h3.cell_to_latlng(demand_cell(lon, lat))[::-1]) for lon, lat in hole_city["residents"]]
     centres = [c for c in centres if district.contains(c)]  # a cell counts in the district holding its centre
@@ -69,10 +73,41 @@ def test_given_sites_pick_the_one_in_the_hole_with_its_new_demand(
     assert response.status_code == 200, response.text
     [best] = SitingResult.model_validate(response.json()).features
     assert best.properties.candidate_id == "site-hole"
-    union, router = covered_cells(grid_city_network, hole_city["centres"].values())
+    union, router = covered_area(grid_city_network, hole_city["centres"].values())
     reach = router.isochrone(*hole, mode=MODE, minutes=[MINUTES])[-1].geometry
     expected = 0
     for lon, lat in hole_city["residents"]:
         centre = Point(h3.cell_to_latlng(demand_cell(lon, lat))[::-1])
         expected += 100 if reach.contains(centre) and not union.contains(centre) else 0
     assert best.properties.new_demand == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("demand", ["residents", "none"])
+def test_siting_from_gaps_stays_on_the_network_when_districts_reach_beyond_it(
+        db: Session, database_url: str, grid_city_network: NetworkBuildResult, grid_city: SyntheticCity,
+        test_districts, hole_city: dict, tmp_path, engine, demand: str) -> None:
+    """The district runs 55 km east of the imported network, and (with residents) far more people
+    live out there than in the city: gap candidates must still come from where the network reaches
+    (before, the heaviest hundred gap groups all lay out there and every suggestion was dropped)."""
+    west, south, east, north = grid_city.bbox
+    test_districts(box(west, south, east + 0.5, north + 0.05), name="大于路网的区")
+    if demand == "residents":
+        beyond = [(east + 0.05 + 0.01 * i, south + 0.01 * j) for i in range(40) for j in range(10)]
+        path = tmp_path / "with-beyond.csv"
+        rows = [(lon, lat, 100) for lon, lat in hole_city["residents"]] + [(lon, lat, 1_000) for lon, lat in beyond]
+        path.write_text("name,population,lon,lat\n" + "".join(
+            f"测试社区 {n} (test fixture),{p},{lon},{lat}\n" for n, (lon, lat, p) in enumerate(rows)), encoding="utf-8")
+        import_csv(db, path)
+        db.commit()
+    else:
+        with engine.begin() as connection:  # no demand at all: every uncovered cell weighs its area
+            connection.execute(text("TRUNCATE demand_sources CASCADE"))
+    with client_on(database_url, grid_city_network) as client:
+        response = client.post("/api/coverage/siting", json={"k": 1, "mode": MODE, "minutes": MINUTES,
+                                                             "district": [TEST_ADCODE]})
+    assert response.status_code == 200, response.text
+    result = SitingResult.model_validate(response.json())
+    assert result.candidates.source == "gap_cells" and result.candidates.off_network == []
+    assert result.candidates.considered > 0 and result.demand.kind == ("csv" if demand == "residents" else "area")
+    [first] = result.features
+    assert in_hole(grid_city, *first.geometry.coordinates)

@@ -4,14 +4,10 @@ Contours on Helsinki are short (1â€“4 min) so that they stay well inside the 1 Ã
 """
 
 import hashlib
-import json
 import math
 import socket
-import subprocess
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
@@ -25,9 +21,9 @@ from geo.routing import (
     Router,
     RoutingError,
     RoutingInputError,
-    valhalla_config,
 )
 from tests.osm_fixtures import helsinki_pbf, synthetic_city, write_synthetic_cities, write_synthetic_city
+from tests.valhalla_service import service_binary, valhalla_service
 
 HELSINKI_ORIGINS = [(24.9440, 60.1710), (24.9455, 60.1680), (24.9420, 60.1745)]
 HELSINKI_DESTINATIONS = [(24.9400, 60.1750), (24.9500, 60.1680), (24.9362, 60.1650),
@@ -292,48 +288,44 @@ def test_small_grid_holes_are_filled(lake_city_network, lake_city):
     assert sum(len(part.interiors) for part in _rings(raw)) > 10  # block interiors the grid missed
 
 
+# --- coverage: one expansion from many origins -----------------------------------------------------
+
+def test_coverage_of_one_origin_is_its_isochrone(helsinki):
+    [single] = helsinki.isochrone(*HELSINKI_ORIGINS[0], mode="walk", minutes=[3])
+    found = helsinki.coverage_isochrone([HELSINKI_ORIGINS[0]], mode="walk", minutes=[3])
+    assert found.dropped == [] and found.contours[0].geometry.equals(single.geometry)
+
+
+def test_coverage_reaches_from_every_origin_and_drops_those_off_the_network(helsinki):
+    origins = [*HELSINKI_ORIGINS, FAR_AWAY]
+    found = helsinki.coverage_isochrone(origins, mode="walk", minutes=[2, 4])
+    assert found.dropped == [len(origins) - 1]
+    inner, outer = (c.geometry for c in found.contours)
+    assert inner.is_valid and outer.is_valid and outer.contains(inner)
+    assert all(inner.contains(Point(p)) for p in HELSINKI_ORIGINS) and not outer.contains(Point(FAR_AWAY))
+    singles = shapely.union_all([helsinki.isochrone(*p, mode="walk", minutes=[4])[0].geometry
+                                 for p in HELSINKI_ORIGINS])
+    # The same area up to Valhalla's ~111 m contour grid, which each request anchors at its origins.
+    assert shapely.intersection(outer, singles).area / shapely.union(outer, singles).area > 0.85
+
+
+def test_coverage_of_no_origins_is_empty_and_bad_origins_name_the_field(helsinki):
+    found = helsinki.coverage_isochrone([], mode="ebike", minutes=[5, 10])
+    assert [c.minutes for c in found.contours] == [5, 10] and all(c.geometry.is_empty for c in found.contours)
+    with pytest.raises(RoutingInputError) as info:
+        helsinki.coverage_isochrone([HELSINKI_ORIGINS[0], (200.0, 0.0)], mode="walk", minutes=[3])
+    assert info.value.field == "origins[1]"
+
+
 # --- the same interface over HTTP ----------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def valhalla_http(helsinki_network, tmp_path_factory):
     """valhalla_service from the pyvalhalla wheel, on a loopback port, serving the Helsinki tiles."""
-    import valhalla
-
-    run_dir = tmp_path_factory.mktemp("valhalla-service")
-    config = valhalla_config(helsinki_network.tile_dir)
-    port = _free_port()
-    config["httpd"]["service"].update(listen=f"tcp://127.0.0.1:{port}", drain_seconds=0, shutdown_seconds=0,
-                                      loopback=f"ipc://{run_dir}/loopback", interrupt=f"ipc://{run_dir}/interrupt")
-    for worker in ("loki", "thor", "odin", "meili"):
-        config[worker]["service"]["proxy"] = f"ipc://{run_dir}/{worker}"
-    (run_dir / "valhalla.json").write_text(json.dumps(config))
-    binary = Path(valhalla.__file__).parent / "bin" / "valhalla_service"
-    with open(run_dir / "service.log", "wb") as log:
-        proc = subprocess.Popen([str(binary), str(run_dir / "valhalla.json"), "1"], stdout=log, stderr=log)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base_url}/status", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("valhalla_service did not start:\n" + (run_dir / "service.log").read_text()[-2000:])
+    if not service_binary().exists():
+        pytest.skip("this pyvalhalla wheel ships no valhalla_service")
+    with valhalla_service(helsinki_network.tile_dir, tmp_path_factory.mktemp("valhalla-service")) as base_url:
         yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def test_http_router_answers_like_the_in_process_router(valhalla_http, helsinki):
@@ -354,7 +346,10 @@ def test_http_router_answers_like_the_in_process_router(valhalla_http, helsinki)
 
 
 def test_http_router_reports_an_unreachable_service():
-    remote = HttpRouter(f"http://127.0.0.1:{_free_port()}", timeout=2)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once the socket is closed
+    remote = HttpRouter(f"http://127.0.0.1:{port}", timeout=2)
     with pytest.raises(NoNetworkError) as info:
         remote.isochrone(24.94, 60.17, mode="walk", minutes=[5])
     assert isinstance(info.value, RoutingError)
