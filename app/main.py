@@ -5,13 +5,14 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import docs, pages
 from app.catalogue import routes as catalogue
 from app.coverage import routes as coverage
 from app.db import libpq_url, make_engine, make_sessionmaker
 from app.editing import editor_routes as editor
 from app.editing import routes as editing
 from app.errors import install_error_handlers
+from app.frontend import docs
+from app.frontend import routes as pages
 from app.http import screen_json_body
 from app.ogc import routes as ogc
 from app.ogc.errors import InvalidParameterIs400
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(screen_json_body)],
-        docs_url=None, redoc_url=None,  # app/docs.py serves them without a CDN
+        docs_url=None, redoc_url=None,  # app/frontend/docs.py serves them without a CDN
     )
     configure_logging(as_json=settings.log_json, level=settings.log_level)
     install_error_handlers(app)

@@ -29,7 +29,7 @@ from app.coverage.figures import figures
 from app.coverage.layers import bands_geojson, cells_geojson, gaps_geojson
 from app.coverage.service import CoverageQuery, prepare
 from app.coverage.siting import suggest
-from app.pages import WEB_DIR
+from app.frontend.routes import WEB_DIR
 from app.routing.network import NetworkState
 from geo.coords import wgs84_to_gcj02
 from geo.hours import SHANGHAI

@@ -7,10 +7,10 @@ from shapely.geometry import Point, box
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.coverage.demand import import_csv
 from app.coverage.schemas import CoverageFigures, SitingResult
 from geo.network import NetworkBuildResult
 from geo.routing import Router
-from app.coverage.demand import import_csv
 from tests.coverage.conftest import MINUTES, MODE, TEST_ADCODE, client_on, in_hole
 from tests.osm_fixtures import SyntheticCity
 

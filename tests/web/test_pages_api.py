@@ -4,8 +4,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from app.frontend.routes import Vocabulary
 from app.main import create_app
-from app.pages import Vocabulary
 from app.settings import Settings
 from geo.amenities import AMENITY_LABELS, Amenity, Kind, Level
 

@@ -20,7 +20,15 @@ from app.coverage.service import CoverageQuery
 from app.routing.network import NetworkState
 from geo.modes import TravelMode
 from tests.coverage.conftest import (  # noqa: F401  (fixtures used by name)
-    MINUTES, TEST_ADCODE, clean_coverage, grid_city, grid_city_network, hole_city, lattice, test_districts)
+    MINUTES,
+    TEST_ADCODE,
+    clean_coverage,
+    grid_city,
+    grid_city_network,
+    hole_city,
+    lattice,
+    test_districts,
+)
 from tests.web.conftest import OSM_TILES, NewContext, screenshot
 
 

@@ -3,7 +3,7 @@ carries the station's name for chat apps' previews; and a card's share button th
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import NewContext, PageWatch, screenshot

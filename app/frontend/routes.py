@@ -12,12 +12,12 @@ from app.catalogue.schemas import CENTRE_ID_PATTERN
 from app.catalogue.service import centre_by_id
 from app.db import SessionDep
 from app.errors import NotFound
-from app.page_meta import Lang, PageMeta, render_page, site_meta, station_meta
+from app.frontend.meta import Lang, PageMeta, render_page, site_meta, station_meta
 from geo.amenities import AMENITY_LABELS, KIND_LABELS, LEVEL_LABELS, PRECISION_LABELS, STATUS_LABELS, Amenity
 
 router = APIRouter(tags=["front end"])
 
-WEB_DIR = Path(__file__).resolve().parents[1] / "web"
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 VOCABULARY_MAX_AGE = 3600
 
 class Label(BaseModel):
