@@ -9,7 +9,7 @@ import { createBasicsForm } from "./form.js";
 import { historyItem } from "./history.js";
 import { createHoursEditor } from "./hours-editor.js";
 import { createLocationEditor } from "./location.js";
-import { FIELDS, blankToNull, changedFields, patchBody, recordOf, replay } from "./records.js";
+import { FIELDS, blankToNull, changedFields, fieldsOf, patchBody, recordOf, replay } from "./records.js";
 import { createReportsPanel } from "./reports.js";
 import { t } from "./strings.js";
 
@@ -21,6 +21,13 @@ const FIELD_INPUTS = {
   opening_hours: "hours-raw", location_precision: "precision-exact", location_note: "location-note",
   lon: "pin-to-centre", lat: "pin-to-centre", district_adcode: "pin-to-centre", id: "field-name_zh",
 };
+
+// A directory row's fields this page does not edit, which the centre created from it keeps.
+const CARRIED_OVER = ["street", "community", "operator", "source", "source_quote", "last_verified"];
+
+function carriedOver(row) {
+  return Object.fromEntries(CARRIED_OVER.map((field) => [field, row[field] ?? null]));
+}
 
 export function createCentreView(app) {
   const { vocab } = app;
@@ -118,12 +125,12 @@ export function createCentreView(app) {
     ]);
   }
 
-  // A directory row no geocoder could place: the editor puts it on the map and creates the centre.
+  // A directory row no geocoder could place: the editor puts it on the map and creates the centre, which
+  // starts from the row's fields; where it is, and how sure, is the editor's to say.
   function place(row) {
     const base = {
-      name_zh: row.name_zh, name_en: null, kind: "service_centre", level: null, status: "open", address: row.address,
-      phone: row.phone, amenities: [], opening_hours: row.opening_hours, location_precision: null, location_note: null,
-      lon: null, lat: null, start: app.districtCentre(row.district_adcode),
+      ...fieldsOf(row), lon: null, lat: null, location_precision: null, location_note: null,
+      start: app.districtCentre(row.district_adcode),
     };
     current = { id: row.id, base, etag: null, feature: null, editable: true, placing: row };
     hideConflict();
@@ -178,7 +185,7 @@ export function createCentreView(app) {
   async function write(record) {
     if (current.placing) {
       const { start, ...fields } = record;
-      const body = { ...fields, id: current.id, source: current.placing.source };
+      const body = { ...carriedOver(current.placing), ...fields, id: current.id };
       const result = await call("POST", "api/centres", { body });
       app.placed(current.id);
       return result;
