@@ -102,6 +102,10 @@ def test_allow_unplaced_keeps_them_off_the_map_with_their_reason(db: Session, ru
     assert (fourth["line"], fourth["provider"], fourth["district_adcode"]) == (5, "amap", "530102")
     assert (fourth["phone"], fourth["opening_hours"], fourth["source"]) == ("0871-1111111", "Mo-Fr 09:00-17:00", "合成测试名录")
     assert "not the row's 五华区" in fourth["reason"] and rows["合成测试驿站5"]["district_adcode"] is None
+    assert fourth["reason_zh"] == "高德地图把“五华区合成测试路3号”定位到官渡区，不是名录写的五华区"
+    assert rows["合成测试驿站2"]["reason_zh"] == "高德地图没有找到“五华区合成测试无此地址”"
+    assert rows["合成测试驿站3"]["reason_zh"] == "高德地图只把“五华区合成测试大道”匹配到“道路”一级，不能作为站点位置"
+    assert rows["合成测试驿站5"]["reason_zh"] == "高德地图把“合成测试路4号”定位到了昆明市以外"
 
 
 def test_quota_stops_the_run_imports_nothing_and_the_next_run_resumes(db: Session, run_cli, geocoders, tmp_path) -> None:

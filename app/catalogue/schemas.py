@@ -191,6 +191,7 @@ class UnplacedRowOut(BaseModel):
     district_adcode: str | None
     source: str
     reason: str = Field(description="Why the geocoder could not place it")
+    reason_zh: str | None = Field(description="The same in Chinese (null for rows kept without one)")
     provider: str | None = Field(description="The geocoder asked (amap, baidu, tianditu), if any")
     line: int | None = Field(description="Line of the directory file (feature number for GeoJSON)")
     imported_at: datetime

@@ -18,7 +18,7 @@ from tests.builders import (
 )
 
 CONTRACT_FIELDS = {"id", "name_zh", "address", "phone", "opening_hours", "district_adcode", "source", "reason",
-                   "provider", "line", "imported_at"}
+                   "reason_zh", "provider", "line", "imported_at"}
 # The row's other catalogue fields, which the editor's page creates the centre with (all but the location).
 ROW_FIELDS = {"name_en", "kind", "level", "street", "community", "amenities", "operator", "source_quote",
               "last_verified", "status"}
