@@ -12,6 +12,7 @@ import { createLocationEditor } from "./location.js";
 import { FIELDS, blankToNull, changedFields, fieldsOf, patchBody, recordOf, replay } from "./records.js";
 import { createReportsPanel } from "./reports.js";
 import { t } from "./strings.js";
+import { unplacedReason } from "./unplaced.js";
 
 const HISTORY_SHOWN = 30;
 // Where the API's field names point to on the page.
@@ -76,7 +77,8 @@ export function createCentreView(app) {
     const district = props.district_name || (app.districtName(props.district_adcode) || "");
     const kind = current.feature ? label(vocab.kind[props.kind]) : t("needsLocation");
     const version = current.etag ? t("version", { v: current.etag.replace(/\W/g, "").replace(/^v/, "") }) : "";
-    byId("centre-meta").textContent = [district, kind, version].filter(Boolean).join(" · ");
+    const why = current.placing ? unplacedReason(current.placing) : "";
+    byId("centre-meta").textContent = [district, kind, version, why].filter(Boolean).join(" · ");
   }
 
   function showReadOnly() {
@@ -178,6 +180,8 @@ export function createCentreView(app) {
     current = { ...current, base: recordOf(body), etag, feature: body, placing: null };
     fill(current.base);
     renderHeader();
+    showMode(); // a placed row is a centre now: its history shows, and the next save is a change
+    byId("submit-label").textContent = t("save");
     announce(t("saved"));
     loadHistory().catch(() => undefined);
   }
