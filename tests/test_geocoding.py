@@ -37,8 +37,9 @@ LEVELS = {"amap": ("门牌号", "热点商圈"), "baidu": ("门址", "商圈"), 
 def test_directory_is_placed_converted_and_graded(db: Session, run_cli, geocoders, tmp_path, provider) -> None:
     door, area = LEVELS[provider]
     geocoders.places |= {"合成测试路1号": Place(*CUIHU_WUHUA, door), "合成测试商圈": Place(*KUNMING_STATION_GUANDU, area)}
-    path = write_directory(tmp_path / "d.csv", [("合成测试驿站甲", "合成测试路1号", "五华区", "0871-0000000", "Mo-Fr 09:00-17:00"),
-                                                ("合成测试驿站乙", "合成测试商圈", "530111", "", "")])
+    path = write_directory(tmp_path / "d.csv", [
+        ("合成测试驿站甲", "合成测试路1号", "五华区", "0871-0000000", "Mo-Fr 09:00-17:00"),
+        ("合成测试驿站乙", "合成测试商圈", "530111", "", "")])
     result = geocode_import(run_cli, path, provider)
     assert result.exit_code == 0, result.output
     assert "imported: 2 new" in result.output and f"2 asked {provider}, 0 from the cache" in result.output
@@ -139,8 +140,10 @@ def test_only_missing_keeps_the_files_coordinates(db: Session, run_cli, geocoder
     geocoders.places["合成测试路2号"] = Place(*KUNMING_STATION_GUANDU, "门牌号")
     gcj = wgs84_to_gcj02(*CUIHU_WUHUA)
     path = write_directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "", f"{gcj[0]}", f"{gcj[1]}"),
-                                                ("合成测试驿站2", "合成测试路2号", "", "", "")], header="名称,地址,区县,lon,lat\n")
-    result = geocode_import(run_cli, path, "amap", "--geocode-only-missing", "--crs", "gcj02", "--precision", "building")
+                                                ("合成测试驿站2", "合成测试路2号", "", "", "")],
+                           header="名称,地址,区县,lon,lat\n")
+    result = geocode_import(run_cli, path, "amap", "--geocode-only-missing", "--crs", "gcj02",
+                            "--precision", "building")
     assert result.exit_code == 0, result.output
     rows = stored(db)
     assert (rows["合成测试驿站1"].lon, rows["合成测试驿站1"].lat) == pytest.approx(CUIHU_WUHUA, abs=1e-7)
