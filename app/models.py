@@ -234,6 +234,7 @@ class UnplacedRow(Base):
     )
     source: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+    reason_zh: Mapped[str | None] = mapped_column(Text)  # the reason in Chinese, for the editors' page
     provider: Mapped[str | None] = mapped_column(String(16))
     line: Mapped[int | None] = mapped_column(Integer)
     file: Mapped[str | None] = mapped_column(Text)

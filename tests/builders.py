@@ -1,14 +1,18 @@
 """Builders for test records. Test centres are fixtures, clearly named as such, never catalogue data."""
+import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from click.testing import Result
 from sqlalchemy.orm import Session
 
 from app.catalogue.importer import UNPLACED, ImportDefaults, Unplaced, import_records
 from app.editing import users
 from app.editing.auth import new_token, token_hash
 from geo.coords import CoordinateSystem
+from tests.geocoder_server import KEY as GEOCODER_KEY
 
 # Real WGS84 points inside the districts named (checked against the cnmaps boundaries by the tests).
 CUIHU_WUHUA = (102.7037, 25.0480)       # 翠湖, 五华区
@@ -17,6 +21,8 @@ CHENGGONG_UNIVERSITY_TOWN = (102.8560, 24.8390)  # 呈贡大学城, 呈贡区
 
 
 FIXTURE_ACTOR = "test fixture import"
+# A city directory (名录) as published: no coordinates.
+DIRECTORY_HEADER = "名称,地址,区县,电话,服务时间\n"
 
 
 def centre_record(**overrides: Any) -> dict[str, Any]:
@@ -69,6 +75,20 @@ def add_unplaced(session: Session, *records: dict[str, Any], reason: str = "test
                             actor=FIXTURE_ACTOR, allow_unplaced=True, file_name="test-directory.csv")
     assert report.ok and len(report.unplaced) == len(records), report.rejected
     session.commit()
+
+
+def write_directory(path: Path, rows: list[tuple[str, ...]], header: str = DIRECTORY_HEADER) -> Path:
+    """A directory CSV file (UTF-8), one tuple of column values per row (quoted where a value needs it)."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        file.write(header)
+        csv.writer(file, lineterminator="\n").writerows(rows)
+    return path
+
+
+def geocode_import(run_cli: Callable[..., Result], path: Path, provider: str = "amap", *extra: str) -> Result:
+    """`servicemap import PATH --geocode PROVIDER` against the local geocoder stand-in (fixture `geocoders`)."""
+    return run_cli("import", path, "--geocode", provider, "--key", GEOCODER_KEY, "--qps", 2000,
+                   "--source", "合成测试名录", *extra)
 
 
 def add_user(session: Session, *, name: str, role: str = "editor", districts: tuple[str, ...] = ()) -> str:

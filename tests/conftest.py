@@ -1,18 +1,22 @@
 """Shared fixtures: a real PostGIS database (migrated, with districts) and the app under test."""
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from alembic import command
+from click.testing import Result
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
 from app.catalogue.districts import store_kunming_districts
+from app.cli import cli
 from app.db import alembic_config, make_engine
 from app.main import create_app
 from app.settings import Settings
 from geo.network import NetworkBuildResult, build_tiles
+from tests.geocoder_server import GeocoderServer, running_geocoders
 from tests.osm_fixtures import helsinki_pbf
 
 
@@ -64,6 +68,24 @@ def db(engine: Engine) -> Iterator[Session]:
         connection.execute(text("TRUNCATE centres, users, audit_log, rate_limits, geocode_cache, unplaced_rows CASCADE"))
     with Session(engine) as session:
         yield session
+
+
+@pytest.fixture
+def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """`servicemap ARGS…` in this process, on the test database, without a geocoder key from the environment."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("SERVICEMAP_GEOCODER_KEY", raising=False)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, list(map(str, args)))
+
+
+@pytest.fixture
+def geocoders(monkeypatch: pytest.MonkeyPatch) -> Iterator[GeocoderServer]:
+    """The local stand-in for Amap, Baidu and Tianditu (tests/geocoder_server.py), which the import then asks."""
+    with running_geocoders() as server:
+        for provider in ("amap", "baidu", "tianditu"):
+            monkeypatch.setenv(f"SERVICEMAP_{provider.upper()}_GEOCODER_URL", server.endpoint(provider))
+        yield server
 
 
 @pytest.fixture

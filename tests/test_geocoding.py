@@ -2,52 +2,22 @@
 by a local HTTP server in each provider's format (tests/geocoder_server.py). Addresses and names are
 synthetic test data (合成测试…), not places in Kunming; only the district outlines are real."""
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from app.catalogue import repository
 from app.catalogue.geocoding.client import GeocoderClient, GeocoderStopped, TokenBucket
 from app.catalogue.geocoding.providers import APIS, GeocodeQuery
-from app.cli import cli
 from geo.coords import wgs84_to_gcj02
 from geo.geocoders import Failure
-from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU
-from tests.geocoder_server import KEY, GeocoderServer, Place, running_geocoders
+from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU, geocode_import, write_directory
+from tests.geocoder_server import KEY, GeocoderServer, Place
 
 SUB_METRE_DEG = 1e-6
 DALI = (100.2250, 25.5960)  # 大理古城: in Yunnan, outside every Kunming district
-HEADER = "名称,地址,区县,电话,服务时间\n"
-
-
-@pytest.fixture
-def geocoders(monkeypatch: pytest.MonkeyPatch) -> Iterator[GeocoderServer]:
-    with running_geocoders() as server:
-        for provider in ("amap", "baidu", "tianditu"):
-            monkeypatch.setenv(f"SERVICEMAP_{provider.upper()}_GEOCODER_URL", server.endpoint(provider))
-        yield server
-
-
-@pytest.fixture
-def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.delenv("SERVICEMAP_GEOCODER_KEY", raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli, list(map(str, args)))
-
-
-def directory(path: Path, rows: list[tuple[str, ...]], header: str = HEADER) -> Path:
-    path.write_text(header + "".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
-    return path
-
-
-def geocode(run_cli, path: Path, provider: str = "amap", *extra: str):
-    return run_cli("import", path, "--geocode", provider, "--key", KEY, "--qps", 2000,
-                   "--source", "合成测试名录", *extra)
 
 
 def stored(db: Session) -> dict[str, repository.CentreRow]:
@@ -67,9 +37,10 @@ LEVELS = {"amap": ("门牌号", "热点商圈"), "baidu": ("门址", "商圈"), 
 def test_directory_is_placed_converted_and_graded(db: Session, run_cli, geocoders, tmp_path, provider) -> None:
     door, area = LEVELS[provider]
     geocoders.places |= {"合成测试路1号": Place(*CUIHU_WUHUA, door), "合成测试商圈": Place(*KUNMING_STATION_GUANDU, area)}
-    path = directory(tmp_path / "d.csv", [("合成测试驿站甲", "合成测试路1号", "五华区", "0871-0000000", "Mo-Fr 09:00-17:00"),
-                                          ("合成测试驿站乙", "合成测试商圈", "530111", "", "")])
-    result = geocode(run_cli, path, provider)
+    path = write_directory(tmp_path / "d.csv", [
+        ("合成测试驿站甲", "合成测试路1号", "五华区", "0871-0000000", "Mo-Fr 09:00-17:00"),
+        ("合成测试驿站乙", "合成测试商圈", "530111", "", "")])
+    result = geocode_import(run_cli, path, provider)
     assert result.exit_code == 0, result.output
     assert "imported: 2 new" in result.output and f"2 asked {provider}, 0 from the cache" in result.output
     rows = stored(db)
@@ -99,7 +70,7 @@ def unplaceable_directory(tmp_path: Path, geocoders: GeocoderServer) -> Path:
         "合成测试路3号": Place(*KUNMING_STATION_GUANDU, "门牌号"),  # in 官渡区, the row says 五华区
         "合成测试路4号": Place(*DALI, "门牌号"),
     }
-    return directory(tmp_path / "d.csv", [
+    return write_directory(tmp_path / "d.csv", [
         ("合成测试驿站1", "合成测试路1号", "五华区", "", ""),
         ("合成测试驿站2", "合成测试无此地址", "五华区", "", ""),
         ("合成测试驿站3", "合成测试大道", "五华区", "", ""),
@@ -111,7 +82,7 @@ def unplaceable_directory(tmp_path: Path, geocoders: GeocoderServer) -> Path:
 def test_rows_the_geocoder_cannot_place_are_reported_by_line_and_nothing_is_imported(
     db: Session, run_cli, geocoders, tmp_path
 ) -> None:
-    result = geocode(run_cli, unplaceable_directory(tmp_path, geocoders))
+    result = geocode_import(run_cli, unplaceable_directory(tmp_path, geocoders))
     assert result.exit_code == 1
     assert "rejected line 3: address: Amap (高德) found no result for “五华区合成测试无此地址”" in result.output
     assert "rejected line 4: address: Amap (高德) matched “五华区合成测试大道” only at level 道路" in result.output
@@ -122,7 +93,7 @@ def test_rows_the_geocoder_cannot_place_are_reported_by_line_and_nothing_is_impo
 
 
 def test_allow_unplaced_keeps_them_off_the_map_with_their_reason(db: Session, run_cli, geocoders, tmp_path) -> None:
-    result = geocode(run_cli, unplaceable_directory(tmp_path, geocoders), "amap", "--allow-unplaced")
+    result = geocode_import(run_cli, unplaceable_directory(tmp_path, geocoders), "amap", "--allow-unplaced")
     assert result.exit_code == 0, result.output
     assert "imported: 1 new, 0 changed, 0 unchanged, 0 rejected, 4 unplaced" in result.output
     assert set(stored(db)) == {"合成测试驿站1"}
@@ -132,19 +103,23 @@ def test_allow_unplaced_keeps_them_off_the_map_with_their_reason(db: Session, ru
     assert (fourth["line"], fourth["provider"], fourth["district_adcode"]) == (5, "amap", "530102")
     assert (fourth["phone"], fourth["opening_hours"], fourth["source"]) == ("0871-1111111", "Mo-Fr 09:00-17:00", "合成测试名录")
     assert "not the row's 五华区" in fourth["reason"] and rows["合成测试驿站5"]["district_adcode"] is None
+    assert fourth["reason_zh"] == "高德地图把“五华区合成测试路3号”定位到官渡区，不是名录写的五华区"
+    assert rows["合成测试驿站2"]["reason_zh"] == "高德地图没有找到“五华区合成测试无此地址”"
+    assert rows["合成测试驿站3"]["reason_zh"] == "高德地图只把“五华区合成测试大道”匹配到“道路”一级，不能作为站点位置"
+    assert rows["合成测试驿站5"]["reason_zh"] == "高德地图把“合成测试路4号”定位到了昆明市以外"
 
 
 def test_quota_stops_the_run_imports_nothing_and_the_next_run_resumes(db: Session, run_cli, geocoders, tmp_path) -> None:
     geocoders.places |= {f"合成测试路{n}号": Place(*CUIHU_WUHUA, "门址") for n in range(1, 6)}
-    path = directory(tmp_path / "d.csv", [(f"合成测试驿站{n}", f"合成测试路{n}号", "五华区", "", "") for n in range(1, 6)])
+    path = write_directory(tmp_path / "d.csv", [(f"合成测试驿站{n}", f"合成测试路{n}号", "五华区", "", "") for n in range(1, 6)])
     geocoders.quota = 2
-    first = geocode(run_cli, path, "baidu")
+    first = geocode_import(run_cli, path, "baidu")
     assert first.exit_code == 1
     assert "geocoding stopped at line 4: Baidu 302 天配额超限" in first.output and "quota" in first.output
     assert "the 2 answers received from baidu in this run are cached" in first.output
     assert count(db, "centres") == 0 and count(db, "geocode_cache") == 2
     geocoders.quota = None  # the next day
-    second = geocode(run_cli, path, "baidu")
+    second = geocode_import(run_cli, path, "baidu")
     assert second.exit_code == 0, second.output
     assert "3 asked baidu, 2 from the cache" in second.output and count(db, "centres") == 5
     assert len(geocoders.requests("baidu")) == 3 + 3  # the refused one is asked again, nothing else
@@ -152,8 +127,8 @@ def test_quota_stops_the_run_imports_nothing_and_the_next_run_resumes(db: Sessio
 
 @pytest.mark.parametrize("provider", ["amap", "baidu", "tianditu"])
 def test_bad_key_stops_at_once(db: Session, run_cli, geocoders, tmp_path, provider: str) -> None:
-    path = directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "五华区", "", ""),
-                                          ("合成测试驿站2", "合成测试路2号", "五华区", "", "")])
+    path = write_directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "五华区", "", ""),
+                                                ("合成测试驿站2", "合成测试路2号", "五华区", "", "")])
     result = run_cli("import", path, "--geocode", provider, "--key", "not-the-key", "--source", "合成测试名录")
     assert result.exit_code == 1
     assert "geocoding stopped at line 2" in result.output and "check the key" in result.output
@@ -164,9 +139,11 @@ def test_bad_key_stops_at_once(db: Session, run_cli, geocoders, tmp_path, provid
 def test_only_missing_keeps_the_files_coordinates(db: Session, run_cli, geocoders, tmp_path) -> None:
     geocoders.places["合成测试路2号"] = Place(*KUNMING_STATION_GUANDU, "门牌号")
     gcj = wgs84_to_gcj02(*CUIHU_WUHUA)
-    path = directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "", f"{gcj[0]}", f"{gcj[1]}"),
-                                          ("合成测试驿站2", "合成测试路2号", "", "", "")], header="名称,地址,区县,lon,lat\n")
-    result = geocode(run_cli, path, "amap", "--geocode-only-missing", "--crs", "gcj02", "--precision", "building")
+    path = write_directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "", f"{gcj[0]}", f"{gcj[1]}"),
+                                                ("合成测试驿站2", "合成测试路2号", "", "", "")],
+                           header="名称,地址,区县,lon,lat\n")
+    result = geocode_import(run_cli, path, "amap", "--geocode-only-missing", "--crs", "gcj02",
+                            "--precision", "building")
     assert result.exit_code == 0, result.output
     rows = stored(db)
     assert (rows["合成测试驿站1"].lon, rows["合成测试驿站1"].lat) == pytest.approx(CUIHU_WUHUA, abs=1e-7)
@@ -177,13 +154,13 @@ def test_only_missing_keeps_the_files_coordinates(db: Session, run_cli, geocoder
 
 def test_a_centre_already_in_the_catalogue_keeps_its_point(db: Session, run_cli, geocoders, tmp_path) -> None:
     geocoders.places["合成测试路1号"] = Place(*CUIHU_WUHUA, "门牌号")
-    path = directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "五华区", "", "")])
-    assert geocode(run_cli, path).exit_code == 0
+    path = write_directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "五华区", "", "")])
+    assert geocode_import(run_cli, path).exit_code == 0
     db.execute(text("UPDATE centres SET geom = ST_SetSRID(ST_MakePoint(102.7100, 25.0500), 4326), "
                     "location_precision = 'exact', location_note = 'placed by an editor'"))
     db.commit()
     geocoders.places.clear()  # the geocoder would find nothing now
-    again = geocode(run_cli, path, "amap", "--geocode-only-missing")
+    again = geocode_import(run_cli, path, "amap", "--geocode-only-missing")
     assert again.exit_code == 0, again.output
     assert "1 already in the catalogue" in again.output and "0 changed, 1 unchanged" in again.output
     row = stored(db)["合成测试驿站1"]
@@ -195,13 +172,13 @@ def test_a_centre_already_in_the_catalogue_keeps_its_point(db: Session, run_cli,
                                             (("--geocode-only-missing",), "only with --geocode"),
                                             (("--geocode", "amap"), "needs the provider's key")])
 def test_geocoding_options_are_checked(run_cli, tmp_path, args: tuple[str, ...], hint: str) -> None:
-    result = run_cli("import", directory(tmp_path / "d.csv", []), *args)
+    result = run_cli("import", write_directory(tmp_path / "d.csv", []), *args)
     assert result.exit_code == 2 and hint in result.output
 
 
 def test_unknown_district_name_is_rejected_without_asking(db: Session, run_cli, geocoders, tmp_path) -> None:
-    path = directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "某某区", "", "")])
-    result = geocode(run_cli, path)
+    path = write_directory(tmp_path / "d.csv", [("合成测试驿站1", "合成测试路1号", "某某区", "", "")])
+    result = geocode_import(run_cli, path)
     assert result.exit_code == 1 and "rejected line 2: district_adcode: '某某区' is not a Kunming district" in result.output
     assert geocoders.requests() == []
 
@@ -281,7 +258,7 @@ def thousand_rows(db: Session, geocoders: GeocoderServer, path: Path, *, bad_hou
             geocoders.places[address] = Place(lon, lat, "门牌号" if n % 2 else "兴趣点")
         hours = "sometimes" if bad_hours and n == BAD_HOURS else "Mo-Fr 09:00-17:00"
         rows.append((f"合成测试驿站{n:04d}", address, name, "", hours))
-    directory(path, rows)
+    write_directory(path, rows)
     return {n: point for n, point in enumerate(points)}
 
 
@@ -292,7 +269,7 @@ def line_of(n: int) -> int:
 def test_a_thousand_rows_progress_cache_and_all_or_nothing(db: Session, run_cli, geocoders, tmp_path) -> None:
     path = tmp_path / "directory.csv"
     points = thousand_rows(db, geocoders, path, bad_hours=True)
-    first = geocode(run_cli, path, "amap")
+    first = geocode_import(run_cli, path, "amap")
     assert first.exit_code == 1
     assert "geocoding (amap): 100%" in first.output and "1000/1000" in first.output  # the progress bar
     expected = {line_of(n) for n in NO_RESULT | WRONG_DISTRICT | {BAD_HOURS}}
@@ -302,12 +279,12 @@ def test_a_thousand_rows_progress_cache_and_all_or_nothing(db: Session, run_cli,
     assert count(db, "centres") == 0 and count(db, "unplaced_rows") == 0  # nothing half-imported
     assert len(geocoders.requests()) == 1000
 
-    second = geocode(run_cli, path, "amap")  # the same file again: every answer comes from the cache
+    second = geocode_import(run_cli, path, "amap")  # the same file again: every answer comes from the cache
     assert second.exit_code == 1 and "0 asked amap, 1000 from the cache" in second.output
     assert len(geocoders.requests()) == 1000
 
     thousand_rows(db, geocoders, path, bad_hours=False)  # the operator fixes the hours
-    third = geocode(run_cli, path, "amap", "--allow-unplaced")
+    third = geocode_import(run_cli, path, "amap", "--allow-unplaced")
     assert third.exit_code == 0, third.output[-2000:]
     assert "imported: 986 new, 0 changed, 0 unchanged, 0 rejected, 14 unplaced" in third.output
     assert len(geocoders.requests()) == 1000

@@ -4,22 +4,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
 from app.catalogue import repository
 from app.catalogue.importer import ImportDefaults, import_records, read_csv, read_geojson
-from app.cli import cli
 from geo.coords import CoordinateSystem, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU, centre_record, write_geojson
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "centres.geojson"
-
-
-@pytest.fixture
-def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli, list(map(str, args)))
 
 
 def stored(db: Session) -> dict[str, repository.CentreRow]:

@@ -53,6 +53,7 @@ class RejectedRow:
 class Unplaced:
     reason: str
     provider: str | None = None
+    reason_zh: str | None = None  # the same in Chinese, for the editors' page
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,8 @@ def import_records(
             accepted[record["id"]] = record
         elif allow_unplaced:
             unplaced[record["id"]] = {"record": CentreFields.model_validate(record).model_dump(mode="json"),
-                                      "reason": why.reason, "provider": why.provider, "line": line}
+                                      "reason": why.reason, "reason_zh": why.reason_zh, "provider": why.provider,
+                                      "line": line}
             report.unplaced.append(UnplacedEntry(line, record["id"], why.reason))
         else:
             report.rejected.append(RejectedRow(line, "address", why.reason))

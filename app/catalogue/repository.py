@@ -291,7 +291,8 @@ def keep_unplaced(session: Session, *, rows: Sequence[dict[str, Any]], file_name
     placed = existing_centres(session, ids=[row["record"]["id"] for row in rows])
     values = [
         {"id": row["record"]["id"], **{c: row["record"].get(c) for c in UNPLACED_COLUMNS}, "reason": row["reason"],
-         "provider": row["provider"], "line": row["line"], "file": file_name, "record": row["record"]}
+         "reason_zh": row["reason_zh"], "provider": row["provider"], "line": row["line"], "file": file_name,
+         "record": row["record"]}
         for row in rows if row["record"]["id"] not in placed
     ]
     if not values:
@@ -304,10 +305,13 @@ def keep_unplaced(session: Session, *, rows: Sequence[dict[str, Any]], file_name
 
 
 def list_unplaced(session: Session, *, districts: Sequence[str] | None, limit: int, offset: int) -> list[dict]:
-    """Unplaced directory rows, in `districts` (None: all), oldest import first, then by line."""
-    query = select(UnplacedRow.id, *(UnplacedRow.__table__.c[c] for c in UNPLACED_COLUMNS), UnplacedRow.reason,
-                   UnplacedRow.provider, UnplacedRow.line, UnplacedRow.imported_at)
+    """Unplaced directory rows, in `districts` (None: all), oldest import first, then by line: the row's
+    catalogue fields as imported, with the columns the list is searched and shown by."""
+    query = select(UnplacedRow.record, UnplacedRow.id, *(UnplacedRow.__table__.c[c] for c in UNPLACED_COLUMNS),
+                   UnplacedRow.reason, UnplacedRow.reason_zh, UnplacedRow.provider, UnplacedRow.line,
+                   UnplacedRow.imported_at)
     if districts is not None:
         query = query.where(UnplacedRow.district_adcode.in_(list(districts)))
     query = query.order_by(UnplacedRow.imported_at, UnplacedRow.line, UnplacedRow.id).limit(limit).offset(offset)
-    return [dict(row._mapping) for row in session.execute(query)]
+    return [{**row.record, **{k: v for k, v in row._mapping.items() if k != "record"}}
+            for row in session.execute(query)]

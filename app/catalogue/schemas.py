@@ -180,7 +180,8 @@ class CentreIn(CentreFields):
 
 
 class UnplacedRowOut(BaseModel):
-    """A directory row waiting for a place: `id` is the centre id it gets once an editor places it."""
+    """A directory row waiting for a place: `id` is the centre id it gets once an editor places it, with the
+    row's other catalogue fields, which the centre starts from (its location is the editor's to give)."""
 
     id: str
     name_zh: str
@@ -190,9 +191,20 @@ class UnplacedRowOut(BaseModel):
     district_adcode: str | None
     source: str
     reason: str = Field(description="Why the geocoder could not place it")
+    reason_zh: str | None = Field(description="The same in Chinese (null for rows kept without one)")
     provider: str | None = Field(description="The geocoder asked (amap, baidu, tianditu), if any")
     line: int | None = Field(description="Line of the directory file (feature number for GeoJSON)")
     imported_at: datetime
+    name_en: str | None = None
+    kind: Kind
+    level: Level | None = None
+    street: str | None = None
+    community: str | None = None
+    amenities: list[Amenity] = []
+    operator: str | None = None
+    source_quote: str | None = None
+    last_verified: date | None = None
+    status: Status = Status.open
 
 
 class CentreUpdate(PlainText):

@@ -18,7 +18,10 @@ from tests.builders import (
 )
 
 CONTRACT_FIELDS = {"id", "name_zh", "address", "phone", "opening_hours", "district_adcode", "source", "reason",
-                   "provider", "line", "imported_at"}
+                   "reason_zh", "provider", "line", "imported_at"}
+# The row's other catalogue fields, which the editor's page creates the centre with (all but the location).
+ROW_FIELDS = {"name_en", "kind", "level", "street", "community", "amenities", "operator", "source_quote",
+              "last_verified", "status"}
 
 
 def directory_row(n: int, district: str | None) -> dict:
@@ -40,7 +43,7 @@ def tokens(db: Session) -> dict[str, str]:
 def listed(client: TestClient, token: str, query: str = "") -> list[UnplacedRowOut]:
     response = client.get(f"/api/unplaced{query}", headers=bearer(token))
     assert response.status_code == 200, response.text
-    assert all(set(item) == CONTRACT_FIELDS for item in response.json())
+    assert all(set(item) == CONTRACT_FIELDS | ROW_FIELDS for item in response.json())
     return [UnplacedRowOut.model_validate(item) for item in response.json()]
 
 
@@ -52,6 +55,8 @@ def test_editor_sees_their_districts_and_admin_all(client: TestClient, tokens: d
         "合成测试驿站1", "合成测试路1号", "0871-0000000", "Mo-Fr 09:00-17:00")
     assert (first.district_adcode, first.source, first.provider, first.line) == ("530102", "test fixture", "amap", 2)
     assert "found no result" in first.reason
+    assert (first.kind, first.level, first.amenities, first.name_en) == (
+        "rider_station", "community", ["drinking_water", "phone_charging"], "Test centre A")
     assert [row.id for row in listed(client, tokens["both"])] == ["test-unplaced-1", "test-unplaced-2", "test-unplaced-3"]
     assert len(listed(client, tokens["admin"])) == 4  # the row without a district too
     assert [row.id for row in listed(client, tokens["admin"], "?district=530114")] == ["test-unplaced-3"]

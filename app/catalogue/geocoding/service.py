@@ -23,6 +23,8 @@ from geo.boundaries import KUNMING_DISTRICTS
 from geo.geocoders import Failure, Match, Provider, ProviderError, read_answer
 
 PROVIDER_NAMES = {Provider.amap: "Amap (高德)", Provider.baidu: "Baidu (百度)", Provider.tianditu: "Tianditu (天地图)"}
+# The reasons are also written in Chinese for the editors' page, which community staff read.
+PROVIDER_NAMES_ZH = {Provider.amap: "高德地图", Provider.baidu: "百度地图", Provider.tianditu: "天地图"}
 Row = tuple[int, dict[str, Any]]
 
 
@@ -89,13 +91,14 @@ class DirectoryGeocoder:
         if stored is not None:
             return self._keep_stored(record, stored)
         if not record.get("address"):
-            return self._unplaced(record, "no address to geocode", asked=False)
+            return self._unplaced(record, "no address to geocode", "名录中没有地址，无法自动定位", asked=False)
         district = KUNMING_DISTRICTS.get(record.get("district_adcode") or "", (None,))[0]
         query = GeocodeQuery(str(record["address"]), district)
         try:
             match = self._match(query)
         except ProviderError as exc:  # this one address was refused
-            return self._unplaced(record, f"{PROVIDER_NAMES[self.provider]} refused “{query.text}”: {exc.message}")
+            return self._unplaced(record, f"{PROVIDER_NAMES[self.provider]} refused “{query.text}”: {exc.message}",
+                                  f"{PROVIDER_NAMES_ZH[self.provider]}拒绝查询“{query.text}”：{exc.message}")
         return self._checked(record, query, match)
 
     def _match(self, query: GeocodeQuery) -> Match | None:
@@ -111,20 +114,13 @@ class DirectoryGeocoder:
         return match
 
     def _checked(self, record: dict[str, Any], query: GeocodeQuery, match: Match | None) -> dict[str, Any]:
+        found = None
+        if match is not None and match.precision is not None:
+            found = repository.district_containing(self.session, lon=match.lon, lat=match.lat)
+        why = _why_unplaced(self.provider, query, match, found=found, claimed=record.get("district_adcode"))
+        if why is not None:
+            return self._unplaced(record, *why)
         name = PROVIDER_NAMES[self.provider]
-        if match is None:
-            return self._unplaced(record, f"{name} found no result for “{query.text}”")
-        if match.precision is None:
-            return self._unplaced(record, f"{name} matched “{query.text}” only at level {match.level or 'unknown'}, "
-                                          "which is not a location")
-        found = repository.district_containing(self.session, lon=match.lon, lat=match.lat)
-        claimed = record.get("district_adcode")
-        where = f"{name} placed “{query.text}” at {match.lon:.5f},{match.lat:.5f} (WGS84)"
-        if found is None:
-            return self._unplaced(record, f"{where}, outside every Kunming district")
-        if claimed and claimed != found:
-            return self._unplaced(record, f"{where}, in {_district_name(found)} ({found}), "
-                                          f"not the row's {_district_name(claimed)} ({claimed})")
         self.tally.placed += 1
         detail = f"; {match.detail}" if match.detail else ""
         note = f"geocoded by {name} from “{query.text}”: match level {match.level}{detail}; not checked on a map"
@@ -137,9 +133,27 @@ class DirectoryGeocoder:
         return {**record, "lon": round(stored.lon, 7), "lat": round(stored.lat, 7), WGS84_ROW: True,
                 "location_precision": props["location_precision"], "location_note": props["location_note"]}
 
-    def _unplaced(self, record: dict[str, Any], reason: str, *, asked: bool = True) -> dict[str, Any]:
+    def _unplaced(self, record: dict[str, Any], reason: str, reason_zh: str, *, asked: bool = True) -> dict[str, Any]:
         self.tally.unplaced += 1
-        return {**record, UNPLACED: Unplaced(reason, self.provider.value if asked else None)}
+        return {**record, UNPLACED: Unplaced(reason, self.provider.value if asked else None, reason_zh=reason_zh)}
+
+
+def _why_unplaced(provider: Provider, query: GeocodeQuery, match: Match | None, *, found: str | None,
+                  claimed: str | None) -> tuple[str, str] | None:
+    """Why the answer does not place the row, in English and in Chinese; None when it does."""
+    name, zh, text = PROVIDER_NAMES[provider], PROVIDER_NAMES_ZH[provider], query.text
+    if match is None:
+        return f"{name} found no result for “{text}”", f"{zh}没有找到“{text}”"
+    if match.precision is None:
+        return (f"{name} matched “{text}” only at level {match.level or 'unknown'}, which is not a location",
+                f"{zh}只把“{text}”匹配到“{match.level or '未知'}”一级，不能作为站点位置")
+    where = f"{name} placed “{text}” at {match.lon:.5f},{match.lat:.5f} (WGS84)"
+    if found is None:
+        return f"{where}, outside every Kunming district", f"{zh}把“{text}”定位到了昆明市以外"
+    if claimed and claimed != found:
+        return (f"{where}, in {_district_name(found)} ({found}), not the row's {_district_name(claimed)} ({claimed})",
+                f"{zh}把“{text}”定位到{_district_name(found)}，不是名录写的{_district_name(claimed)}")
+    return None
 
 
 def _district_name(adcode: str) -> str:

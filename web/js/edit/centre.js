@@ -9,9 +9,10 @@ import { createBasicsForm } from "./form.js";
 import { historyItem } from "./history.js";
 import { createHoursEditor } from "./hours-editor.js";
 import { createLocationEditor } from "./location.js";
-import { FIELDS, blankToNull, changedFields, patchBody, recordOf, replay } from "./records.js";
+import { FIELDS, blankToNull, changedFields, fieldsOf, patchBody, recordOf, replay } from "./records.js";
 import { createReportsPanel } from "./reports.js";
 import { t } from "./strings.js";
+import { unplacedReason } from "./unplaced.js";
 
 const HISTORY_SHOWN = 30;
 // Where the API's field names point to on the page.
@@ -21,6 +22,13 @@ const FIELD_INPUTS = {
   opening_hours: "hours-raw", location_precision: "precision-exact", location_note: "location-note",
   lon: "pin-to-centre", lat: "pin-to-centre", district_adcode: "pin-to-centre", id: "field-name_zh",
 };
+
+// A directory row's fields this page does not edit, which the centre created from it keeps.
+const CARRIED_OVER = ["street", "community", "operator", "source", "source_quote", "last_verified"];
+
+function carriedOver(row) {
+  return Object.fromEntries(CARRIED_OVER.map((field) => [field, row[field] ?? null]));
+}
 
 export function createCentreView(app) {
   const { vocab } = app;
@@ -69,7 +77,8 @@ export function createCentreView(app) {
     const district = props.district_name || (app.districtName(props.district_adcode) || "");
     const kind = current.feature ? label(vocab.kind[props.kind]) : t("needsLocation");
     const version = current.etag ? t("version", { v: current.etag.replace(/\W/g, "").replace(/^v/, "") }) : "";
-    byId("centre-meta").textContent = [district, kind, version].filter(Boolean).join(" · ");
+    const why = current.placing ? unplacedReason(current.placing) : "";
+    byId("centre-meta").textContent = [district, kind, version, why].filter(Boolean).join(" · ");
   }
 
   function showReadOnly() {
@@ -118,12 +127,12 @@ export function createCentreView(app) {
     ]);
   }
 
-  // A directory row no geocoder could place: the editor puts it on the map and creates the centre.
+  // A directory row no geocoder could place: the editor puts it on the map and creates the centre, which
+  // starts from the row's fields; where it is, and how sure, is the editor's to say.
   function place(row) {
     const base = {
-      name_zh: row.name_zh, name_en: null, kind: "service_centre", level: null, status: "open", address: row.address,
-      phone: row.phone, amenities: [], opening_hours: row.opening_hours, location_precision: null, location_note: null,
-      lon: null, lat: null, start: app.districtCentre(row.district_adcode),
+      ...fieldsOf(row), lon: null, lat: null, location_precision: null, location_note: null,
+      start: app.districtCentre(row.district_adcode),
     };
     current = { id: row.id, base, etag: null, feature: null, editable: true, placing: row };
     hideConflict();
@@ -171,6 +180,8 @@ export function createCentreView(app) {
     current = { ...current, base: recordOf(body), etag, feature: body, placing: null };
     fill(current.base);
     renderHeader();
+    showMode(); // a placed row is a centre now: its history shows, and the next save is a change
+    byId("submit-label").textContent = t("save");
     announce(t("saved"));
     loadHistory().catch(() => undefined);
   }
@@ -178,7 +189,7 @@ export function createCentreView(app) {
   async function write(record) {
     if (current.placing) {
       const { start, ...fields } = record;
-      const body = { ...fields, id: current.id, source: current.placing.source };
+      const body = { ...carriedOver(current.placing), ...fields, id: current.id };
       const result = await call("POST", "api/centres", { body });
       app.placed(current.id);
       return result;

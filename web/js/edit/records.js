@@ -12,12 +12,17 @@ const OPTIONAL = new Set(["name_en", "level", "address", "phone", "opening_hours
 // Well under a metre: a point that went through the form unchanged compares equal.
 const SAME_POINT_DEG = 1e-7;
 
-export function recordOf(feature) {
-  const props = feature.properties;
-  const record = { lon: feature.geometry.coordinates[0], lat: feature.geometry.coordinates[1] };
+// The edited fields of a centre's properties, or of a directory row that has no point yet.
+export function fieldsOf(props) {
+  const record = {};
   for (const field of FIELDS) if (field !== "location") record[field] = props[field] ?? null;
   record.amenities = [...(props.amenities || [])].sort();
   return record;
+}
+
+export function recordOf(feature) {
+  const [lon, lat] = feature.geometry.coordinates;
+  return { lon, lat, ...fieldsOf(feature.properties) };
 }
 
 export function blankToNull(field, value) {

@@ -1,15 +1,22 @@
-// "Needs a location": directory rows the geocoder could not place (GET api/unplaced). The section stays
-// hidden where the service has no such endpoint (404). Placing one opens it like a centre, with the pin
-// to drag; saving creates the centre (POST api/centres with the row's id) and the row leaves the list.
+// "Needs a location": directory rows the geocoder could not place (GET api/unplaced), with the reason in
+// the page's language. Placing one opens it like a centre, with the pin to drag; saving creates the centre
+// (POST api/centres with the row's id and fields) and the row leaves the list.
 import { announce, byId, clear, el } from "../dom.js";
+import { getLang } from "../i18n.js";
 import { call } from "./api.js";
 import { t } from "./strings.js";
 
 const SHOWN = 100;
 
+// Why the geocoder could not place the row, in the page's language, and where it is in the directory.
+export function unplacedReason(row) {
+  const reason = getLang() === "en" ? row.reason : row.reason_zh || row.reason;
+  return [reason, row.line ? t("directoryLine", { n: row.line }) : ""].filter(Boolean).join(" · ");
+}
+
 function rowItem(row, app) {
   const meta = [app.districtName(row.district_adcode), row.address].filter(Boolean).join(" · ");
-  const why = [row.reason, row.provider, row.line ? t("directoryLine", { n: row.line }) : ""].filter(Boolean).join(" · ");
+  const why = unplacedReason(row);
   return el("li", {},
     el("a", { class: "centre-item", href: `#/place/${encodeURIComponent(row.id)}`, "data-id": row.id },
       el("span", { class: "centre-name", text: row.name_zh }),
@@ -28,7 +35,7 @@ export function createUnplacedList(app) {
     } catch (error) {
       rows = [];
       section.hidden = true;
-      if (error.status !== 404) announce(t("errorLoading", { m: error.message }), { error: true });
+      announce(t("errorLoading", { m: error.message }), { error: true });
       return;
     }
     render();
