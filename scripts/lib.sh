@@ -106,10 +106,11 @@ project_secret() {
   cat "$file"
 }
 
-# Runs a client tool as the cluster owner with the superuser's password (never on the command line).
+# Runs a client tool as the cluster owner with the superuser's password in its environment (which
+# only that account and root can read), never in a command line that every account can see.
 pg_admin() {
   local password="$1"; shift
-  pg_run env PGPASSWORD="$password" "$@"
+  PGPASSWORD="$password" pg_run "$@"
 }
 
 # Only this project may connect: scram-sha-256 passwords on loopback, and the Unix socket in the
@@ -141,8 +142,8 @@ close_trust_cluster() {
   local data="$1" password="$2" port="$3"
   grep -qE '^[^#]*\btrust\b' "$data/pg_hba.conf" 2>/dev/null || return 0
   log "closing $data to other users: password authentication instead of trust"
-  pg_run "$PG_BIN/psql" -h "$data/socket" -p "$port" -U postgres -qtAc \
-    "ALTER USER postgres PASSWORD '$password'" >/dev/null
+  printf "ALTER USER postgres PASSWORD '%s'\n" "$password" |  # on stdin: not in any command line
+    pg_run "$PG_BIN/psql" -h "$data/socket" -p "$port" -U postgres -qtA >/dev/null
   write_hba "$data"
   pg_run "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null
 }

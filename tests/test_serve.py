@@ -69,6 +69,10 @@ def test_forwarded_for_is_believed_from_a_configured_proxy(db: Session, database
         same = [fresh_get(f"{base}/api/districts", **{"X-Forwarded-For": f"{random_address()}, 203.0.113.9"})
                 .status_code for _ in range(8)]
         assert same.count(200) == 5 and same.count(429) == 3
+        # Behind a TLS proxy the links the service writes (here the OGC landing page's) say https.
+        landing = fresh_get(f"{base}/ogc", **{"X-Forwarded-For": "198.51.100.99", "X-Forwarded-Proto": "https",
+                                              "Host": "map.example.cn"}).json()
+        assert {link["href"].split("://")[0] for link in landing["links"]} == {"https"}
 
 
 def test_no_server_banner_and_errors_keep_their_body(db: Session, database_url: str) -> None:

@@ -20,8 +20,8 @@ def serve(
     """Run the web service (uvicorn) the way it is meant to run in production."""
     Settings()  # refuse bad settings (e.g. placeholder secrets in production) before forking workers
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                # Client addresses come from app/ops/middleware.ClientAddress, which believes
-                # X-Forwarded-For only from SERVICEMAP_TRUSTED_PROXIES; uvicorn would trust 127.0.0.1.
+                # The app reads X-Forwarded-For/-Proto from SERVICEMAP_TRUSTED_PROXIES only
+                # (app/ops/middleware.py); uvicorn's own handling would trust 127.0.0.1.
                 proxy_headers=False, server_header=False,
                 access_log=False,  # the app logs each request as JSON
                 timeout_keep_alive=5, backlog=2048,

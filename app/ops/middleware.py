@@ -1,7 +1,7 @@
-"""HTTP middleware: who the client is, the shared rate limit, input that never reaches a handler,
-security headers and one log line per request. Plain ASGI rather than BaseHTTPMiddleware: no extra
+"""HTTP middleware: the shared rate limit, input that never reaches a handler, security headers and
+one log line per request; and who the client is (uvicorn's proxy-headers middleware, trusting only the
+configured proxies). Plain ASGI rather than BaseHTTPMiddleware: no extra
 task and stream per request, which showed up as milliseconds on every isochrone (bench/routing.py)."""
-import ipaddress
 import json
 import logging
 import math
@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.errors import PayloadTooLarge, error_body, send_json
 from app.http import has_control_characters
@@ -54,40 +55,6 @@ def configure_logging(*, as_json: bool, level: str = "INFO") -> None:
     root.propagate = False
 
 
-class ClientAddress:
-    """The client's address: the peer's, unless the peer is a trusted proxy; then the nearest address
-    in X-Forwarded-For that is not itself a trusted proxy. A header from anyone else is ignored, so a
-    client cannot choose its own identity (uvicorn's own proxy handling is switched off)."""
-
-    def __init__(self, trusted: list[str]) -> None:
-        self.trusted = [ipaddress.ip_network(entry, strict=False) for entry in trusted]
-
-    def _is_trusted(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in self.trusted)
-
-    def of(self, scope: Scope) -> str:
-        peer = scope["client"][0] if scope.get("client") else "unknown"
-        if not self.trusted or not self._is_trusted(peer):
-            return peer
-        forwarded = Headers(scope=scope).get("x-forwarded-for", "")
-        for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
-            if not self._is_trusted(hop):
-                return hop if _is_address(hop) else peer
-        return peer
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
 def control_character_field(scope: Scope) -> str | None:
     """The first query parameter (or the path) holding a control character: PostgreSQL cannot store
     NUL, and no field of ours means anything with the others, so they stop here with a 422."""
@@ -106,7 +73,6 @@ class ServiceMiddleware:
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.client_address = ClientAddress(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,8 +80,7 @@ class ServiceMiddleware:
             return
         started, status = time.perf_counter(), [None]
         request_id = _request_id(Headers(scope=scope).get("x-request-id"))
-        client = self.client_address.of(scope)
-        scope["client"] = (client, scope["client"][1] if scope.get("client") else 0)
+        client = scope["client"][0] if scope.get("client") else "unknown"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -195,13 +160,17 @@ def _secure(headers: MutableHeaders, request_id: str) -> None:
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
-    # Outermost last: CORS, then the service middleware (client, limits, headers, log), then
+    # Outermost last: CORS, the proxies' headers, the service middleware (limits, headers, log),
     # admission control, then gzip next to the app.
     # Riders are on slow mobile networks: compress JSON, GeoJSON and the page's own files.
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)  # ~level 9 size, far less CPU
     app.add_middleware(AdmissionControl, max_active=settings.max_active_requests,
                        max_waiting=settings.max_waiting_requests, max_wait_s=settings.max_wait_seconds)
     app.add_middleware(ServiceMiddleware, settings=settings)
+    if settings.trusted_proxies:
+        # The client's address and scheme (X-Forwarded-For/-Proto) from the configured proxies only:
+        # nobody else can choose their identity, and links behind a TLS proxy say https.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
                            allow_headers=["Authorization", "If-Match", "Content-Type"], expose_headers=["ETag"])
