@@ -2,6 +2,7 @@
 previews), its configuration, the display vocabulary, the /embed and /edit pages."""
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
@@ -67,11 +68,25 @@ def client_config(request: Request) -> ClientConfig:
 
 
 @router.get("/edit", include_in_schema=False)
-def edit_page() -> FileResponse:
-    """The editors' page. It is never framed (it acts with the editor's token) nor cached by proxies."""
+def edit_page(request: Request) -> FileResponse:
+    """The editors' page. It acts with the editor's token, so it is never framed nor cached by proxies,
+    and runs nothing but its own files: scripts, styles and requests from this host, tiles from the
+    configured tile server."""
+    tiles = tile_source(request.app.state.settings.tile_url)
+    policy = (f"default-src 'self'; img-src 'self' data: {tiles}; connect-src 'self'; object-src 'none'; "
+              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     return FileResponse(WEB_DIR / "edit.html", media_type="text/html", headers={
-        "Content-Security-Policy": "frame-ancestors 'none'", "Cache-Control": "no-store",
+        "Content-Security-Policy": policy, "Cache-Control": "no-store",
     })
+
+
+def tile_source(tile_url: str) -> str:
+    """The CSP source of a tile URL template: its origin, with a {s} subdomain as a wildcard label."""
+    parts = urlsplit(tile_url)
+    host = parts.hostname or ""
+    if "{" in host:  # e.g. webrd0{s}.is.autonavi.com: CSP allows a wildcard only as the first label
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
 def _shared_station(session: Session, station: str, lang: Lang) -> PageMeta | None:

@@ -42,3 +42,11 @@ def test_embed_sends_frame_ancestors(amap_client: TestClient) -> None:
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
     assert '<script type="module" src="js/app.js">' in response.text
+
+
+def test_the_editor_page_runs_only_its_own_files(amap_client: TestClient) -> None:
+    response = amap_client.get("/edit")
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["content-security-policy"].split(";"))
+    assert policy["default-src"] == "'self'" and policy["connect-src"] == "'self'"
+    assert policy["img-src"] == "'self' data: https://*.is.autonavi.com"  # the configured tile server only
+    assert policy["frame-ancestors"] == "'none'" and response.headers["cache-control"] == "no-store"
