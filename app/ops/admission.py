@@ -8,12 +8,14 @@ limiter, see app/main.py); the others wait in a FIFO on the event loop, where wa
 nothing. A request whose expected wait (requests ahead of it × recent service time ÷ max_active)
 exceeds ``max_wait_s``, or that finds the queue full, gets 503 with Retry-After at once — a fast
 "come back in a second" instead of a slow timeout. A waiting request whose client went away is
-dropped, so a burst that ends leaves no backlog behind it.
+dropped, so a burst that ends leaves no backlog behind it. Only requests that may hold a thread and a
+database connection for long go through it (the app's own files and /healthz run at once: a page
+must load even while slow coverage requests hold every slot).
 """
 import asyncio
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,17 +26,17 @@ SMOOTHING = 0.1  # weight of the newest sample in the moving average of service 
 
 class AdmissionControl:
     def __init__(self, app: ASGIApp, *, max_active: int, max_waiting: int, max_wait_s: float,
-                 exempt: Iterable[str] = ("/healthz",)) -> None:
+                 admit: Callable[[str], bool] = lambda path: True) -> None:
         self.app = app
         self.max_active, self.max_waiting, self.max_wait_s = max_active, max_waiting, max_wait_s
-        self.exempt = frozenset(exempt)
+        self.admit = admit  # which paths go through admission (the others run at once)
         self.active = 0
         self.waiting = 0
         self.service_s = 0.05  # moving average of how long an admitted request runs
         self._slots: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt:
+        if scope["type"] != "http" or not self.admit(scope["path"]):
             await self.app(scope, receive, send)
             return
         slots = self._slots or self._make_slots()

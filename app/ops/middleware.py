@@ -159,13 +159,19 @@ def _secure(headers: MutableHeaders, request_id: str) -> None:
     headers["X-Request-ID"] = request_id
 
 
+def needs_admission(path: str) -> bool:
+    """The API, the OGC face and the app page (a shared station is looked up); not the static files."""
+    return path.startswith(("/api/", "/ogc")) or path == "/"
+
+
 def install_middleware(app: FastAPI, settings: Settings) -> None:
     # Outermost last: CORS, the proxies' headers, the service middleware (limits, headers, log),
     # admission control, then gzip next to the app.
     # Riders are on slow mobile networks: compress JSON, GeoJSON and the page's own files.
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)  # ~level 9 size, far less CPU
     app.add_middleware(AdmissionControl, max_active=settings.max_active_requests,
-                       max_waiting=settings.max_waiting_requests, max_wait_s=settings.max_wait_seconds)
+                       max_waiting=settings.max_waiting_requests, max_wait_s=settings.max_wait_seconds,
+                       admit=needs_admission)
     app.add_middleware(ServiceMiddleware, settings=settings)
     if settings.trusted_proxies:
         # The client's address and scheme (X-Forwarded-For/-Proto) from the configured proxies only:

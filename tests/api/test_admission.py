@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.ops.admission import AdmissionControl
+from app.ops.middleware import needs_admission
 
 
 class SlowApp:
@@ -144,10 +145,10 @@ def test_waiting_requests_whose_clients_left_are_dropped_not_run() -> None:
     assert gate.waiting == 0 and gate.active == 0
 
 
-@pytest.mark.parametrize("path", ["/healthz"])
-def test_probes_are_never_queued(path: str) -> None:
+@pytest.mark.parametrize("path", ["/healthz", "/js/app.js", "/vendor/leaflet/leaflet.js"])
+def test_probes_and_files_are_never_queued(path: str) -> None:
     app = SlowApp(0.2)
-    gate = AdmissionControl(app, max_active=1, max_waiting=0, max_wait_s=0.1)
+    gate = AdmissionControl(app, max_active=1, max_waiting=0, max_wait_s=0.1, admit=needs_admission)
 
     async def probe_during_load() -> tuple[Client, Client]:
         busy, probe = Client(), Client()
