@@ -6,6 +6,7 @@ Only catalogue fields go in, every one HTML-escaped; nothing is made up when a f
 """
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Literal
@@ -72,6 +73,13 @@ def meta_tags(meta: PageMeta, *, image_url: str) -> str:
     ])
 
 
+@lru_cache(maxsize=4)
+def _template(path: Path, modified_ns: int) -> str:
+    """The page's HTML, read once per version of the file (not on every request)."""
+    return path.read_text(encoding="utf-8")
+
+
 def render_page(template: Path, meta: PageMeta, *, image_url: str) -> str:
-    page = META_BLOCK.sub(lambda _: meta_tags(meta, image_url=image_url), template.read_text(encoding="utf-8"), 1)
+    html = _template(template, template.stat().st_mtime_ns)
+    page = META_BLOCK.sub(lambda _: meta_tags(meta, image_url=image_url), html, 1)
     return page.replace('<html lang="zh-CN">', '<html lang="en">', 1) if meta.lang == "en" else page
