@@ -124,6 +124,19 @@ def test_desk_planner_sees_coverage_gaps_and_the_night(new_context: NewContext, 
     assert set(latin_words(page)) <= LATIN_ALLOWED
     assert blocking_violations(page, axe_source) == []
 
+    # A gap tapped on the map says its district, area and demand.
+    page.locator(".leaflet-coverage-gaps-pane path").first.dispatch_event("click")
+    expect(page.locator(".gap-popup")).to_contain_text("合成城 (test fixture) 空白区 1")
+    expect(page.locator(".gap-popup")).to_contain_text("平方公里")
+    expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "关闭")
+    page.locator(".leaflet-popup-close-button").click()
+    # The exports are the API's own answers for what is shown.
+    page.get_by_text("导出", exact=True).click()
+    href = page.get_by_role("link", name="各区表格（CSV）").get_attribute("href")
+    assert "mode=walk" in href and "minutes=10" in href and "format=csv" in href
+    exported = httpx.get(grid_server.url(f"/{href}"), timeout=60)
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+
     drag_to_night(page, grid_server, day)
     screenshot(page, "planner-night-1280", full_page=False)
 
@@ -326,3 +339,14 @@ def test_the_next_holiday_and_its_make_up_day(new_context: NewContext, grid_serv
     expect(page.locator("#coverage-summary")).to_have_attribute("data-layer", str(makeup["layer_id"]))
     expect(page.locator("#covered-area")).to_have_text(shown_pct(makeup["covered_pct"]))
     screenshot(page, "planner-makeup-day-1280", full_page=False)
+
+
+def test_tablet_shows_the_map_then_the_figures(new_context: NewContext, grid_server: LiveServer,
+                                              planner_city: dict) -> None:
+    page = new_context(viewport={"width": 768, "height": 1024}, located=False).new_page()
+    open_planner(page, grid_server)
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(page.locator(".leaflet-coverage-gaps-pane path").first).to_be_visible()
+    assert page.locator("#map").bounding_box()["y"] < page.locator("#covered-area").bounding_box()["y"] < 1024
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    screenshot(page, "planner-coverage-768", full_page=False)

@@ -135,8 +135,10 @@ export function createCoverageMap(mapView, { coverage = true, onToggle }) {
     renderList();
   }
 
-  function setShown(entry, shown) {
+  // The legend of a layer shows while the layer does (the control stays short, and the box keeps focus).
+  function setShown(entry, shown, legend) {
     entry.shown = shown;
+    legend.hidden = !shown;
     if (shown) entry.layer.addTo(map);
     else entry.layer.remove();
     if (onToggle) onToggle(entry.id, shown);
@@ -144,10 +146,10 @@ export function createCoverageMap(mapView, { coverage = true, onToggle }) {
 
   function entryNode(entry) {
     const box = el("input", { type: "checkbox", id: `layer-${entry.id}`, checked: entry.shown });
-    box.addEventListener("change", () => setShown(entry, box.checked));
+    const legend = el("ul", { class: "legend-rows", hidden: !entry.shown }, ...entry.legend());
+    box.addEventListener("change", () => setShown(entry, box.checked, legend));
     return el("li", { class: "layer-entry" },
-      el("label", { class: "check", for: `layer-${entry.id}` }, box, el("span", { text: t(entry.labelKey) })),
-      el("ul", { class: "legend-rows" }, ...entry.legend()));
+      el("label", { class: "check", for: `layer-${entry.id}` }, box, el("span", { text: t(entry.labelKey) })), legend);
   }
 
   function renderList() {
