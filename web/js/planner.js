@@ -348,6 +348,7 @@ export function createPlanner(app) {
     }
     loadProfile();
     await Promise.all([loadCentres(), loadCoverage()]);
+    if (!coverageMap.areaBounds().isValid()) fitTo(mapView, [centreGroup], { maxZoom: 14 }); // no area to fit
   }
 
   return { start, render };

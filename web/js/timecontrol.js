@@ -123,7 +123,9 @@ export function createTimeControl({ onChange }) {
     output.textContent = selection.ignoreHours ? t("allInService") : momentLabel(selection, profile);
   }
 
+  // An hour chosen (on the slider, the day list or the week profile) is a moment: hours count again.
   function set(day, hour, { immediate = true } = {}) {
+    selection.ignoreHours = false;
     selection.day = day;
     selection.hour = Math.max(0, Math.min(hour, (day === "week" ? HOURS_PER_WEEK : 24) - 1));
     render();
