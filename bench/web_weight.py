@@ -15,6 +15,7 @@ Map tiles are answered locally with an empty response: the number is our code an
 import argparse
 import gzip
 import os
+import re
 import statistics
 from contextlib import nullcontext
 from pathlib import Path
@@ -64,6 +65,32 @@ def asset_groups() -> dict[str, list[Path]]:
     }
 
 
+STATIC_IMPORT = re.compile(r'^import [^;]*? from "\./([\w-]+\.js)";', re.M)
+
+
+def static_closure(start: str) -> set[str]:
+    """The modules loaded before `start` runs: it and everything it imports statically, transitively."""
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += STATIC_IMPORT.findall((WEB / "js" / name).read_text(encoding="utf-8"))
+    return seen
+
+
+def view_groups() -> dict[str, list[Path]]:
+    """What each view loads: the rider page (its first screen, then the map and the embed snippet) and
+    what the planner view adds to it (its modules, strings and stylesheet, imported only there)."""
+    rider = static_closure("app.js") | static_closure("map.js") | static_closure("share.js")
+    planner = static_closure("planner.js") - rider
+    leaflet = asset_groups()["Leaflet 1.9.4 JS+CSS"]
+    return {
+        "rider page": [WEB / "js" / name for name in sorted(rider)] + [WEB / "css" / "app.css"] + leaflet,
+        "planner view adds": [WEB / "js" / name for name in sorted(planner)] + [WEB / "css" / "planner.css"],
+    }
+
+
 def weigh(paths: list[Path]) -> tuple[int, int]:
     """Raw bytes and gzip -9 bytes, each file compressed on its own as it is sent."""
     raw = sum(path.stat().st_size for path in paths)
@@ -82,6 +109,9 @@ def print_weight() -> None:
         print(f"{name:<24}{len(paths):>6}{raw / 1024:>10.1f}{packed / 1024:>10.1f}")
     print(f"{'total':<24}{'':>6}{total_raw / 1024:>10.1f}{total_gzip / 1024:>10.1f}")
     print(f"JS+CSS+Leaflet gzipped: {budget_gzip / 1024:.1f} KB (budget {BUDGET_GZIP_KB} KB)")
+    for name, paths in view_groups().items():
+        raw, packed = weigh(paths)
+        print(f"{name:<24}{len(paths):>6}{raw / 1024:>10.1f}{packed / 1024:>10.1f}")
 
 
 def print_answer_sizes(base_url: str) -> None:

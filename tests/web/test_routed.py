@@ -84,6 +84,7 @@ def test_planner_draws_real_isochrones(new_context: NewContext, routed_server: L
                        device_scale_factor=1).new_page()
     page.goto(routed_server.url("/?view=planner"))
     expect(page.locator("#iso-show")).to_be_enabled()
+    page.get_by_text("单个中心的等时圈", exact=True).click()
     with page.expect_response(lambda r: "/api/isochrones?" in r.url) as answer:
         page.get_by_label("中心", exact=True).select_option(NEAR["id"])
         page.get_by_label("出行方式").select_option("walk")

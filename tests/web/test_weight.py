@@ -1,7 +1,7 @@
 """The page stays light: our JS + CSS + Leaflet under the gzipped budget, and the offline shell is complete."""
 import re
 
-from bench.web_weight import BUDGET_GZIP_KB, WEB, asset_groups, weigh
+from bench.web_weight import BUDGET_GZIP_KB, WEB, asset_groups, static_closure, view_groups, weigh
 
 
 def test_js_css_and_leaflet_fit_the_gzip_budget() -> None:
@@ -19,19 +19,7 @@ def test_service_worker_caches_every_module_and_stylesheet() -> None:
     assert all((WEB / path).exists() for path in shell), "sw.js caches a file that does not exist"
 
 
-STATIC_IMPORT = re.compile(r'^import [^;]*? from "\./([\w-]+\.js)";', re.M)
 DYNAMIC_IMPORT = re.compile(r'import\("\./([\w-]+\.js)"\)')
-
-
-def static_closure(start: str) -> set[str]:
-    """The modules loaded before `start` runs: it and everything it imports statically, transitively."""
-    seen, todo = set(), [start]
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo += STATIC_IMPORT.findall((WEB / "js" / name).read_text(encoding="utf-8"))
-    return seen
 
 
 def test_the_first_screens_modules_are_preloaded_and_the_rest_imported_when_wanted() -> None:
@@ -43,3 +31,13 @@ def test_the_first_screens_modules_are_preloaded_and_the_rest_imported_when_want
     assert {"map.js", "planner.js", "share.js"} <= later and not later & first_screen
     shipped = {path.name for path in (WEB / "js").glob("*.js")}
     assert shipped == first_screen | later | {name for lazy in later for name in static_closure(lazy)}
+
+
+def test_the_planner_code_is_not_on_the_rider_page() -> None:
+    """The rider page loads none of the planner's modules or its stylesheet; its own weight fits the budget."""
+    groups = view_groups()
+    rider = {path.name for path in groups["rider page"]}
+    assert not rider & {"planner.js", "planner-strings.js", "coveragemap.js", "planner.css"}
+    assert {"planner.js", "planner-strings.js", "planner.css"} <= {path.name for path in groups["planner view adds"]}
+    _, packed = weigh(groups["rider page"])
+    assert packed / 1024 < BUDGET_GZIP_KB

@@ -10,8 +10,11 @@ const cacheInfo = new WeakMap();
 // very first visit already works offline afterwards.
 const offlineSupported = () => "serviceWorker" in navigator && window.isSecureContext;
 
+// What sw.js keeps (its API pattern): coverage layers of a megabyte are not copied to it for nothing.
+const KEPT_OFFLINE = /\/api\/(centres(\/[a-z0-9][a-z0-9-]{2,63})?|districts|config|vocabulary)$/;
+
 function keepForOffline(url, body, contentType) {
-  if (!offlineSupported() || navigator.serviceWorker.controller) return;
+  if (!offlineSupported() || navigator.serviceWorker.controller || !KEPT_OFFLINE.test(new URL(url).pathname)) return;
   const answer = { url, body: JSON.stringify(body), contentType, fetchedAt: new Date().toISOString() };
   navigator.serviceWorker.ready.then((registration) => {
     if (registration.active) registration.active.postMessage({ type: "keep", answers: [answer] });
@@ -50,7 +53,7 @@ export function toSearchParams(params) {
   return search;
 }
 
-async function readBody(response) {
+export async function readBody(response) {
   const type = response.headers.get("Content-Type") || "";
   if (!type.includes("json")) return null;
   try {
@@ -60,7 +63,7 @@ async function readBody(response) {
   }
 }
 
-function errorFrom(response, body) {
+export function errorFrom(response, body) {
   const message = (body && body.message) || `${response.status} ${response.statusText}`;
   return new ApiError(message, {
     status: response.status, code: (body && body.error) || "http_error", field: (body && body.field) || null,

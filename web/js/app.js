@@ -48,7 +48,6 @@ function showView(state) {
   document.body.classList.toggle("embed", state.isEmbed);
   byId("rider-controls").hidden = state.view === "planner";
   byId("planner-panel").hidden = state.view !== "planner";
-  byId("planner-table").hidden = state.view !== "planner";
   byId("results").hidden = state.view === "planner";
   byId("filter-toggle").hidden = state.view === "planner";
   byId("share").hidden = state.isEmbed;
