@@ -130,11 +130,9 @@ def districts(session: Session, *, adcodes: Sequence[str] | None = None) -> list
     return [(a, n, bytes(g)) for a, n, g in session.execute(query)]
 
 
-def districts_digest(session: Session) -> str:
-    """Changes whenever a district is added, removed or reshaped."""
-    return session.scalar(text(
-        "SELECT md5(coalesce(string_agg(adcode || md5(ST_AsBinary(geom)), ',' ORDER BY adcode), '')) "
-        "FROM districts")) or ""
+def districts_version(session: Session) -> str:
+    """A token that changes whenever a district is added, removed or reshaped (set by a trigger)."""
+    return session.scalar(text("SELECT token FROM districts_version")) or ""
 
 
 # --- the isochrone cache (siting candidates that are centres) ------------------------------------

@@ -7,6 +7,7 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import box, shape
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.coverage.schemas import CoverageFigures
@@ -165,3 +166,18 @@ def test_a_district_beyond_the_network_is_measured_only_where_the_network_reache
     # The city itself plus the cells (~0.74 km²) whose centre lies within 500 m of its edge roads.
     assert city < row["area_m2"] < metric(box(west, south, east + 0.012, north), 32631).area
     assert numbers["analysis_area"]["area_m2"] == row["area_m2"] and numbers["analysis_area"]["reach_m"] == 500
+
+
+def test_the_analysis_area_follows_a_reshaped_district(
+        engine, database_url: str, grid_city_network, grid_city, test_districts) -> None:
+    """The analysis area is kept per districts version, which a trigger renews on any change to them."""
+    west, south, east, north = grid_city.bbox
+    test_districts(box(west, south, east, north))
+    url = f"/api/coverage/area?mode=walk&minutes=5&district={TEST_ADCODE}"
+    with TestClient(create_app(Settings(database_url=database_url, network_dir=grid_city_network.tile_dir))) as client:
+        whole = client.get(url).json()["features"][0]["properties"]["district_area_m2"]
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE districts SET geom = ST_Multi(ST_GeomFromText(:w, 4326)) WHERE adcode = :a"),
+                               {"w": box(west, south, (west + east) / 2, north).wkt, "a": TEST_ADCODE})
+        half = client.get(url).json()["features"][0]["properties"]["district_area_m2"]
+    assert half == pytest.approx(whole / 2, rel=0.01)
