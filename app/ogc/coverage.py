@@ -116,7 +116,8 @@ def cells(session: Any, state: Any, collection: CoverageCollection, selection: S
           *, bbox: Bbox | None, limit: int, offset: int) -> tuple[list[dict], int, dict]:
     """A page of H3 cells (the engine pages them), how many match, and what was counted."""
     layer = _layer(session, state, collection, selection, collection.minutes, route_budget)
-    result = cells_geojson(session, layer, bbox=bbox, limit=limit, offset=offset)
+    result = cells_geojson(session, layer, bbox=bbox, limit=limit, offset=offset,
+                           max_cells=state.settings.max_coverage_cells)
     features, description = _described(result)
     description.pop("number_matched", None)
     description.pop("number_returned", None)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.coverage.report import build, write
 from app.coverage.service import CoverageQuery
 from app.routing.network import NetworkState
+from app.settings import Settings
 from geo.modes import TravelMode
 from tests.coverage.conftest import (  # noqa: F401  (fixtures used by name)
     MINUTES,
@@ -30,6 +31,8 @@ from tests.coverage.conftest import (  # noqa: F401  (fixtures used by name)
     test_districts,
 )
 from tests.web.conftest import OSM_TILES, NewContext, screenshot
+
+MAX_CELLS = Settings.model_fields["max_coverage_cells"].default
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -55,7 +58,7 @@ def report_dir(db: Session, grid_city, grid_city_network, test_districts, hole_c
     state = NetworkState(network_dir=grid_city_network.tile_dir, valhalla_url=None)
     query = CoverageQuery(mode=TravelMode.walk, minutes=MINUTES, districts=(TEST_ADCODE,),
                           at=datetime(2025, 10, 14, 23, 30))
-    report = build(db, state, query, k=2, max_snap_metres=500.0)
+    report = build(db, state, query, k=2, max_snap_metres=500.0, max_cells=MAX_CELLS)
     write([report], tmp_path / "report", tile_url=f"{OSM_TILES}{{z}}/{{x}}/{{y}}.png",
           tile_attribution="© OpenStreetMap contributors")
     return tmp_path / "report"
