@@ -50,7 +50,7 @@ export function toSearchParams(params) {
   return search;
 }
 
-async function readBody(response) {
+export async function readBody(response) {
   const type = response.headers.get("Content-Type") || "";
   if (!type.includes("json")) return null;
   try {
@@ -60,7 +60,7 @@ async function readBody(response) {
   }
 }
 
-function errorFrom(response, body) {
+export function errorFrom(response, body) {
   const message = (body && body.message) || `${response.status} ${response.statusText}`;
   return new ApiError(message, {
     status: response.status, code: (body && body.error) || "http_error", field: (body && body.field) || null,
