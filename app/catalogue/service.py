@@ -16,7 +16,7 @@ from app.catalogue.schemas import Fields, NearestCardProperties
 from app.editing.auth import Actor, districts_in_view
 from app.errors import InvalidParameter, NotFound
 from geo import hours
-from geo.hours import END_OF_DAY, SHANGHAI
+from geo.hours import SHANGHAI
 
 
 def local_moment(moment: datetime | None) -> datetime:
@@ -41,7 +41,7 @@ def hours_today(props: dict, moment: datetime) -> list[str] | None:
     if not props["opening_hours"]:
         return None
     intervals = hours.hours_on(props["opening_hours"], moment.date())
-    return [f"{start:%H:%M}-{'24:00' if end == END_OF_DAY else f'{end:%H:%M}'}" for start, end in intervals]
+    return [hours.format_interval(start, end) for start, end in intervals]
 
 
 def feature(row: CentreRow, moment: datetime, **extra: object) -> dict:
