@@ -202,7 +202,8 @@ def test_the_analysis_area_follows_a_reshaped_district(
     with TestClient(create_app(Settings(database_url=database_url, network_dir=grid_city_network.tile_dir))) as client:
         whole = client.get(url).json()["features"][0]["properties"]["district_area_m2"]
         with engine.begin() as connection:
-            connection.execute(text("UPDATE districts SET geom = ST_Multi(ST_GeomFromText(:w, 4326)) WHERE adcode = :a"),
-                               {"w": box(west, south, (west + east) / 2, north).wkt, "a": TEST_ADCODE})
+            connection.execute(text("UPDATE districts SET geom = ST_Multi(ST_GeomFromText(:w, 4326)) "
+                                    "WHERE adcode = :a"), {"w": box(west, south, (west + east) / 2, north).wkt,
+                                                           "a": TEST_ADCODE})
         half = client.get(url).json()["features"][0]["properties"]["district_area_m2"]
     assert half == pytest.approx(whole / 2, rel=0.01)
