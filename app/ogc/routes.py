@@ -138,7 +138,8 @@ def coverage_items(
     district: Annotated[Adcode | None, Query(description="Gaps and cells of this district (adcode) only")] = None,
 ) -> dict:
     """Coverage on the road network, as /api/coverage/union, /gaps and /cells. datetime: only the centres
-    open at that moment count. A computation needing more new isochrones than the public budget needs a token."""
+    open at that moment count. A layer not yet stored is computed by the request (one routing call of the public
+    budget) and then stored for everyone."""
     found = service.coverage_collection(collection_id)
     selection = coverage.Selection(at=page.moment, kinds=tuple(_only(kind)), amenities=tuple(_only(amenity)),
                                    districts=tuple(_only(district)))
