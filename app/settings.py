@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Isochrones an anonymous coverage request may route; beyond it an editor or admin token (or
     # `servicemap coverage`) computes the layer once, and the public then reads the stored result.
     public_coverage_route_budget: int = 50
+    # H3 cells of one analysis area at one resolution the cell layer and siting may build and keep
+    # (~24 bytes each): Kunming's whole area at the default resolution 9 is ~200,000.
+    max_coverage_cells: int = 250_000
     # Geocoder endpoints for `servicemap import --geocode`; unset means the provider's documented URL
     # (app/catalogue/geocoding/providers.py). Point them at a proxy, or the tests' local server.
     amap_geocoder_url: str | None = None

@@ -71,11 +71,6 @@ def to_wgs84(geometry: BaseGeometry, epsg: int) -> BaseGeometry:
     return shapely.transform(geometry, lambda xy: np.column_stack(inverse.transform(xy[:, 0], xy[:, 1])))
 
 
-def metric_xy(lon: np.ndarray, lat: np.ndarray, epsg: int) -> tuple[np.ndarray, np.ndarray]:
-    x, y = _transformers(epsg)[0].transform(lon, lat)
-    return np.asarray(x), np.asarray(y)
-
-
 # --- areas --------------------------------------------------------------------------------------
 
 def as_area(geometry: BaseGeometry) -> Area:
@@ -149,13 +144,6 @@ def coverage_of(contours: Sequence[Area], areas: Sequence[AnalysisArea], *, epsg
 
 # --- H3 cells -----------------------------------------------------------------------------------
 
-def check_resolution(resolution: int) -> int:
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or not (
-            MIN_RESOLUTION <= resolution <= MAX_RESOLUTION):
-        raise ValueError(f"resolution must be a whole number {MIN_RESOLUTION}–{MAX_RESOLUTION}, not {resolution!r}")
-    return resolution
-
-
 def band_minutes(budget: int) -> list[int]:
     """Contours computed for a time budget: thirds of it (5, 10, 15 for 15), for time-to-nearest."""
     return sorted({max(1, round(budget / 3)), max(1, round(2 * budget / 3)), budget})
@@ -170,23 +158,31 @@ def cell_centres(cells: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def candidate_cells(geometry: BaseGeometry, resolution: int) -> list[int]:
-    """Every cell whose centre could lie in ``geometry`` (WGS84): H3's fill of a padded bbox."""
+    """Every cell whose centre could lie in ``geometry`` (WGS84): H3's fill of each part's padded bbox
+    (per part, so that two distant districts do not fill the whole box between them)."""
     if geometry.is_empty:
         return []
     pad = 2 * h3.average_hexagon_edge_length(resolution, "km") / 111.0 / max(
         math.cos(math.radians(geometry.centroid.y)), 0.2)
-    return list(h3.geo_to_cells(box(*geometry.bounds).buffer(pad, join_style="mitre"), resolution))
+    parts = _polygons(geometry) or [geometry]
+    return list(set().union(*(h3.geo_to_cells(box(*p.bounds).buffer(pad, join_style="mitre"), resolution)
+                              for p in parts)))
+
+
+def cells_with_centres_inside(geometry: BaseGeometry, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cells whose centre lies inside ``geometry`` (WGS84), sorted (int64), and their centres' lon, lat."""
+    cells = np.array(sorted(candidate_cells(geometry, resolution)), dtype=np.int64)
+    lon, lat = cell_centres(cells.tolist())
+    if not len(cells):
+        return cells, lon, lat
+    shapely.prepare(geometry)
+    inside = shapely.contains_xy(geometry, lon, lat)
+    return cells[inside], lon[inside], lat[inside]
 
 
 def cells_inside(geometry: BaseGeometry, resolution: int) -> list[int]:
     """Cells whose centre lies inside ``geometry`` (WGS84), sorted."""
-    cells = candidate_cells(geometry, resolution)
-    if not cells:
-        return []
-    lon, lat = cell_centres(cells)
-    shapely.prepare(geometry)
-    inside = shapely.contains_xy(geometry, lon, lat)
-    return sorted(c for c, keep in zip(cells, inside) if keep)
+    return cells_with_centres_inside(geometry, resolution)[0].tolist()
 
 
 def cell_bands(contours: Mapping[int, Area], resolution: int) -> dict[int, int]:

@@ -196,6 +196,15 @@ def _clock(moment: datetime, day: date) -> time:
     return moment.time() if moment.date() == day else END_OF_DAY
 
 
+def _intervals(text: str, day: date) -> list[tuple[time, time, State]]:
+    """Every interval on `day` (local) with its state: open, closed or unknown."""
+    stand_in, holiday_country = _substitute(day)
+    hours = _parsed(text, holiday_country=holiday_country)
+    start = datetime.combine(stand_in, time.min)
+    return [(_clock(begin, stand_in), _clock(end, stand_in), state)
+            for begin, end, state, _ in hours.intervals(start, start + timedelta(days=1))]
+
+
 def hours_on(expr: str | None, day: date) -> list[tuple[time, time]]:
     """Open intervals on `day` (local), for "today's hours"; [] when closed all day or unknown.
 
@@ -204,12 +213,7 @@ def hours_on(expr: str | None, day: date) -> list[tuple[time, time]]:
     """
     if expr is None or not expr.strip():
         return []
-    stand_in, holiday_country = _substitute(day)
-    hours = _parsed(expr.strip(), holiday_country=holiday_country)
-    start = datetime.combine(stand_in, time.min)
-    intervals = hours.intervals(start, start + timedelta(days=1))
-    return [(_clock(begin, stand_in), _clock(end, stand_in)) for begin, end, state, _ in intervals
-            if state == State.OPEN]
+    return [(start, end) for start, end, state in _intervals(expr.strip(), day) if state == State.OPEN]
 
 
 def holiday_name(day: date) -> tuple[str, str] | None:
@@ -228,12 +232,12 @@ def format_interval(start: time, end: time) -> str:
     return f"{start:%H:%M}-{'24:00' if end == END_OF_DAY else f'{end:%H:%M}'}"
 
 
-def _boundaries_on(expr: str, day: date) -> list[datetime]:
+def _boundaries_on(text: str, day: date) -> list[datetime]:
     """Moments on `day` where the state may change: midnight (the calendar may change the rules)
-    and every open interval's start and end."""
+    and the start and end of every interval, whatever its state (a change may be into "unknown")."""
     midnight = datetime.combine(day, time.min, SHANGHAI)
     points = [midnight]
-    for start, end in hours_on(expr, day):
+    for start, end, _state in _intervals(text, day):
         points.append(datetime.combine(day, start, SHANGHAI))
         points.append(midnight + timedelta(days=1) if end == END_OF_DAY else datetime.combine(day, end, SHANGHAI))
     return points
@@ -242,12 +246,13 @@ def _boundaries_on(expr: str, day: date) -> list[datetime]:
 def next_change(expr: str | None, at: datetime, *, horizon_days: int = NEXT_CHANGE_HORIZON_DAYS) -> datetime | None:
     """The first moment after `at` when `is_open` answers differently, or None within the horizon.
 
-    Candidates come from `hours_on`, and each is checked with `is_open` itself, so the answer agrees
-    with every other evaluation (lists, the open_at filter), holidays and 调休 included."""
+    Candidates are the bounds of every interval of each day, open, closed or unknown (a change may be
+    into "unknown"); each is checked with `is_open` itself, so the answer agrees with every other
+    evaluation (lists, the open_at filter), holidays and 调休 included."""
     local = _local(at, name="at").replace(second=0, microsecond=0)
     if expr is None or not expr.strip():
         return None
     now = is_open(expr, local)
-    candidates = sorted({point for offset in range(horizon_days + 1)
-                         for point in _boundaries_on(expr, local.date() + timedelta(days=offset)) if point > local})
+    days = (local.date() + timedelta(days=offset) for offset in range(horizon_days + 1))
+    candidates = sorted({point for day in days for point in _boundaries_on(expr.strip(), day) if point > local})
     return next((point for point in candidates if is_open(expr, point) != now), None)

@@ -66,8 +66,9 @@ DEFAULT_MIN_HOLE_M2 = 50_000.0
 # service_limits.isochrone for multi-origin coverage; an external service needs at least these.
 ISOCHRONE_MAX_LOCATIONS = 5_000
 ISOCHRONE_MAX_DISTANCE_M = 400_000.0  # a whole municipality: Kunming spans ~240 km north to south
-_ISOCHRONE_LIMIT_CODES = {150, 154}
-_ORIGIN_SNAPS_KEPT = 200_000  # "Exceeded max locations", "Path distance exceeds the max distance"
+_ISOCHRONE_LIMIT_CODES = {150, 154}  # "Exceeded max locations", "Path distance exceeds the max distance"
+_ORIGIN_SNAPS_KEPT = 200_000
+_UNKNOWN = object()  # not in the origin snap cache (None there means off the network)
 TILE_EXTRACT_NAME = "tiles.tar"
 _EARTH_RADIUS_M = 6_371_008.8
 _M_PER_DEG = math.pi * _EARTH_RADIUS_M / 180
@@ -254,14 +255,19 @@ class _ValhallaEngine:
                 for cell in row]
 
     def _origin_distances(self, points: list[LonLat], mode: TravelMode, max_snap_metres: float) -> list[float | None]:
+        """Snap distances of the origins, from the shared cache where known. The answer is built from
+        values read once here: another thread may clear the cache at any moment."""
         keys = [(mode, max_snap_metres, p) for p in points]
-        unknown = [p for k, p in zip(keys, points) if k not in self._origin_snaps]
+        found = {k: d for k in keys if (d := self._origin_snaps.get(k, _UNKNOWN)) is not _UNKNOWN}
+        unknown = [p for k, p in zip(keys, points) if k not in found]
         if unknown:
             if len(self._origin_snaps) > _ORIGIN_SNAPS_KEPT:
                 self._origin_snaps.clear()
-            found = self._snap_distances(unknown, mode, max_snap_metres)
-            self._origin_snaps.update(((mode, max_snap_metres, p), d) for p, d in zip(unknown, found))
-        return [self._origin_snaps.get(k) for k in keys]
+            fresh = {(mode, max_snap_metres, p): d
+                     for p, d in zip(unknown, self._snap_distances(unknown, mode, max_snap_metres))}
+            self._origin_snaps.update(fresh)
+            found |= fresh
+        return [found[k] for k in keys]
 
     def _expand(self, points: list[LonLat], mode: TravelMode, minutes: list[int], max_snap_metres: float,
                 parts: dict[int, list[Area]]) -> None:

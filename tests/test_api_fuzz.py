@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from app.settings import Settings
 from geo.network import NetworkBuildResult
 from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_centres, add_user, centre_record
-from tests.web.server import LiveServer, start_server
+from tests.web.server import LiveServer, unthrottled_server
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 REPORT = Path(__file__).resolve().parents[1] / "test-artifacts" / "schemathesis.txt"
@@ -24,11 +23,8 @@ REPORT = Path(__file__).resolve().parents[1] / "test-artifacts" / "schemathesis.
 def fuzzed_server(db: Session, database_url: str, helsinki_network: NetworkBuildResult) -> Iterator[LiveServer]:
     add_centres(db, centre_record(id="test-fuzz-a", at=CUIHU_WUHUA), centre_record(id="test-fuzz-b",
                 at=KUNMING_STATION_GUANDU, opening_hours="24/7"))
-    settings = Settings(database_url=database_url, network_dir=helsinki_network.tile_dir,
-                        rate_limit_per_minute=1_000_000, reports_per_client_per_hour=1_000_000, log_json=False)
-    server = start_server(settings)
-    yield server
-    server.stop()
+    with unthrottled_server(database_url, helsinki_network.tile_dir, reports_per_client_per_hour=1_000_000) as server:
+        yield server
 
 
 def test_schemathesis_finds_no_server_errors_or_schema_violations(

@@ -203,31 +203,38 @@ def test_client_gives_up_when_always_too_fast(geocoders: GeocoderServer) -> None
     assert caught.value.failure is Failure.too_fast and client.requests_sent == 7  # 1 + 6 retries
 
 
-def test_client_keeps_to_its_rate(geocoders: GeocoderServer) -> None:
+class FakeClock:
+    """Time that passes only when slept: rates are checked exactly, whatever the machine's load."""
+
+    def __init__(self) -> None:
+        self.now, self.slept = 0.0, []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_client_takes_a_token_of_its_rate_per_request(geocoders: GeocoderServer) -> None:
     client = GeocoderClient(APIS["amap"], key=KEY, url=geocoders.endpoint("amap"), qps=20)
+    assert client.bucket.rate == 20
+    clock = FakeClock()
+    client.bucket = TokenBucket(client.bucket.rate, clock=lambda: clock.now, sleep=clock.sleep)
     for n in range(6):
         client.ask(APIS["amap"].params(GeocodeQuery(f"合成测试路{n}号")))
     client.close()
-    times = [asked.at for asked in geocoders.requests("amap")]
-    # Load can only slow requests down, so the lower bound is safe: 5 gaps of at least 1/20 s.
-    assert times[-1] - times[0] >= 5 / 20 - 0.01
+    assert len(geocoders.requests("amap")) == 6 and sum(clock.slept) == pytest.approx(5 / 20)
 
 
 def test_token_bucket_spaces_takes_evenly() -> None:
-    now, slept = [0.0], []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    bucket = TokenBucket(4.0, clock=lambda: now[0], sleep=sleep)
+    clock = FakeClock()
+    bucket = TokenBucket(4.0, clock=lambda: clock.now, sleep=clock.sleep)
     for _ in range(9):
         bucket.take()
-    assert sum(slept) == pytest.approx(8 / 4.0)  # the first is free, then 1/4 s each
-    now[0] += 10.0  # idle time does not build a burst beyond the capacity of 1
+    assert sum(clock.slept) == pytest.approx(8 / 4.0)  # the first is free, then 1/4 s each
+    clock.now += 10.0  # idle time does not build a burst beyond the capacity of 1
     bucket.take()
     bucket.take()
-    assert slept[-1] == pytest.approx(0.25)
+    assert clock.slept[-1] == pytest.approx(0.25)
 
 
 # --- a directory of 1,000 rows ------------------------------------------------------------------------------

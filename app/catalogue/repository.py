@@ -5,7 +5,7 @@ from typing import Any
 
 from geoalchemy2 import Geography
 from geoalchemy2.functions import ST_X, ST_Y
-from sqlalchemy import Select, String, cast, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ SYSTEM_COLUMNS = ("geom", "created_at", "updated_at", "version", "deleted_at")
 CENTRE_COLUMNS = [c.key for c in Centre.__table__.columns if c.key not in SYSTEM_COLUMNS]
 # Plain columns, not ORM entities: listing the whole city stays a few milliseconds.
 _PROPERTY_COLUMNS = [Centre.__table__.c[key] for key in CENTRE_COLUMNS]
+TEXT_COLUMNS = (Centre.name_zh, Centre.name_en, Centre.address)  # what `q` searches
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +48,8 @@ def _centre_select() -> Select[Any]:
     )
 
 
-def _apply_filter(query: Select[Any], where: CentreFilter) -> Select[Any]:
+def apply_filter(query: Select[Any], where: CentreFilter) -> Select[Any]:
+    """``query`` narrowed to the live centres ``where`` asks for (an empty field: no filter)."""
     query = query.where(Centre.deleted_at.is_(None))  # soft-deleted centres are gone for readers
     if where.kinds:
         query = query.where(Centre.kind.in_(where.kinds))
@@ -62,15 +64,14 @@ def _apply_filter(query: Select[Any], where: CentreFilter) -> Select[Any]:
     if where.bbox:
         query = query.where(Centre.geom.intersects(func.ST_MakeEnvelope(*where.bbox, 4326)))
     if where.text:
-        pattern = f"%{_escape_like(where.text)}%"
-        query = query.where(
-            or_(*(col.ilike(pattern, escape="\\") for col in (Centre.name_zh, Centre.name_en, Centre.address)))
-        )
+        query = query.where(text_matches(where.text))
     return query
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def text_matches(text: str, columns: Sequence[Any] = TEXT_COLUMNS) -> ColumnElement[bool]:
+    """Any of ``columns`` contains ``text``, ignoring case (``%`` and ``_`` in it match themselves)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 
 def _to_row(row: Any) -> CentreRow:
@@ -83,14 +84,14 @@ def _to_row(row: Any) -> CentreRow:
 def list_centres(
     session: Session, *, where: CentreFilter, limit: int | None = None, offset: int = 0
 ) -> list[CentreRow]:
-    query = _apply_filter(_centre_select(), where).order_by(Centre.id).limit(limit).offset(offset)
+    query = apply_filter(_centre_select(), where).order_by(Centre.id).limit(limit).offset(offset)
     # Core execution on the session's connection: no ORM identity map for read-only rows.
     return [_to_row(row) for row in session.connection().execute(query)]
 
 
 def hours_of_matching(session: Session, *, where: CentreFilter) -> list[tuple[str, str | None, str]]:
     """(id, opening_hours, status) of every matching centre, by id: enough to filter by hours."""
-    query = _apply_filter(select(Centre.id, Centre.opening_hours, Centre.status), where).order_by(Centre.id)
+    query = apply_filter(select(Centre.id, Centre.opening_hours, Centre.status), where).order_by(Centre.id)
     return [tuple(row) for row in session.connection().execute(query)]
 
 
@@ -100,7 +101,7 @@ def centres_by_ids(session: Session, *, ids: Sequence[str]) -> list[CentreRow]:
 
 
 def count_centres_matching(session: Session, *, where: CentreFilter) -> int:
-    query = _apply_filter(select(func.count()).select_from(Centre), where)
+    query = apply_filter(select(func.count()).select_from(Centre), where)
     return session.scalar(query) or 0
 
 
@@ -151,7 +152,7 @@ def nearest_centres(
     origin = cast(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), Geography)
     centre_geog = cast(Centre.geom, Geography)
     query = (
-        _apply_filter(_centre_select(), where)
+        apply_filter(_centre_select(), where)
         .add_columns(func.ST_Distance(centre_geog, origin).label("distance_m"))
         .order_by(centre_geog.op("<->")(origin))
         .limit(limit)

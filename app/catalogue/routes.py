@@ -8,6 +8,7 @@ from app.catalogue.schemas import (
     CENTRE_ID_PATTERN,
     CENTRE_LINKS,
     ETAG_HEADER,
+    Adcode,
     CentreFeature,
     CentreList,
     DistrictSummary,
@@ -78,9 +79,8 @@ def list_districts(session: SessionDep) -> list[dict]:
 @unplaced_router.get("", response_model=list[UnplacedRowOut], responses=responses(401, 403, 422))
 def list_unplaced(
     session: SessionDep, actor: ActorDep,
-    district: Annotated[str | None, Query(pattern=r"^\d{6}$", description="District adcode, e.g. 530102")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip (paging)")] = 0,
+    district: Annotated[Adcode | None, Query(description="District adcode, e.g. 530102")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0,
 ) -> list[dict]:
     """Directory rows the geocoder could not place (`servicemap import --allow-unplaced`), for editors to
     place with a pin: creating the centre `id` removes the row. Editors see their districts; admins all."""

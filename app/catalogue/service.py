@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from app.catalogue import repository
 from app.catalogue.repository import CentreFilter, CentreRow
 from app.catalogue.schemas import Fields, NearestCardProperties
-from app.editing.auth import Actor
-from app.errors import Forbidden, InvalidParameter, NotFound
+from app.editing.auth import Actor, districts_in_view
+from app.errors import InvalidParameter, NotFound
 from geo import hours
-from geo.hours import END_OF_DAY, SHANGHAI
+from geo.hours import SHANGHAI
 
 
 def local_moment(moment: datetime | None) -> datetime:
@@ -41,7 +41,7 @@ def hours_today(props: dict, moment: datetime) -> list[str] | None:
     if not props["opening_hours"]:
         return None
     intervals = hours.hours_on(props["opening_hours"], moment.date())
-    return [f"{start:%H:%M}-{'24:00' if end == END_OF_DAY else f'{end:%H:%M}'}" for start, end in intervals]
+    return [hours.format_interval(start, end) for start, end in intervals]
 
 
 def feature(row: CentreRow, moment: datetime, **extra: object) -> dict:
@@ -69,10 +69,11 @@ def represent(features: list[dict], fields: Fields) -> list[dict]:
     return [as_card(f) for f in features] if fields == "card" else features
 
 
-def check_districts(session: Session, districts: Sequence[str]) -> None:
+def check_districts(session: Session, districts: Sequence[str], *, field: str = "district") -> None:
+    """Every adcode names a stored district, else a 422 naming ``field``."""
     for adcode in districts:
         if not repository.district_exists(session, adcode=adcode):
-            raise InvalidParameter(f"unknown district adcode {adcode!r}", field="district")
+            raise InvalidParameter(f"unknown district adcode {adcode!r}", field=field)
 
 
 def search_centres(
@@ -111,13 +112,10 @@ def district_table(session: Session) -> list[dict]:
 
 def unplaced_rows(session: Session, actor: Actor, *, district: str | None, limit: int, offset: int) -> list[dict]:
     """Directory rows waiting for a place: an editor's districts (or one of them), or any for admins."""
-    if district is None:
-        return repository.list_unplaced(session, districts=None if actor.is_admin else actor.districts,
-                                        limit=limit, offset=offset)
-    check_districts(session, [district])
-    if not actor.is_admin and district not in actor.districts:
-        raise Forbidden(f"editor {actor.name!r} does not edit district {district}", field="district")
-    return repository.list_unplaced(session, districts=[district], limit=limit, offset=offset)
+    requested = [district] if district is not None else []
+    check_districts(session, requested)
+    return repository.list_unplaced(session, districts=districts_in_view(actor, requested), limit=limit,
+                                    offset=offset)
 
 
 def _district_feature(row: dict) -> dict:

@@ -93,17 +93,17 @@ def reach(session: Session, network: ActiveNetwork, *, reach_m: float) -> np.nda
 
 def analysis_area(session: Session, network: ActiveNetwork, *, reach_m: float) -> AnalysisArea:
     """Every district with its clipped area; cached per network, reach and districts version."""
-    digest = repo.districts_digest(session)
+    version = repo.districts_version(session)
 
     def build() -> AnalysisArea:
         cells = reach(session, network, reach_m=reach_m)
         session.commit()
-        return _build(session, network, cells, reach_m, digest)
+        return _build(session, network, cells, reach_m, version)
 
-    return _areas.get((network.key, reach_m, digest), build)
+    return _areas.get((network.key, reach_m, version), build)
 
 
-def _build(session: Session, network: ActiveNetwork, cells: np.ndarray, reach_m: float, digest: str) -> AnalysisArea:
+def _build(session: Session, network: ActiveNetwork, cells: np.ndarray, reach_m: float, version: str) -> AnalysisArea:
     mask = cov.cells_area(cells.tolist())
     west, south, east, north = network_extent(session, network)
     epsg = cov.utm_epsg((west + east) / 2, (south + north) / 2)
@@ -115,7 +115,7 @@ def _build(session: Session, network: ActiveNetwork, cells: np.ndarray, reach_m:
         # The whole district in its own UTM zone: it may lie far from the network's.
         districts[adcode] = DistrictArea(adcode, name, shape, clipped, cov.to_metric(clipped, epsg),
                                          cov.to_metric(shape, cov.metric_crs(shape)).area)
-    identity = f"{network.key}/{reach_m}/{digest}/{len(cells)}"
+    identity = f"{network.key}/{reach_m}/{version}/{len(cells)}"
     return AnalysisArea(epsg, reach_m, hashlib.sha256(identity.encode()).hexdigest()[:16], districts)
 
 

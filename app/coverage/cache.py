@@ -27,6 +27,10 @@ class Lru(Generic[Value]):
                 self._items.popitem(last=False)
         return value
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

@@ -99,7 +99,8 @@ def report_command(out: Annotated[Path, typer.Option(help="Output directory")] =
     """Write report.html (a map that needs no internet) and CSV/GeoJSON exports of coverage, gaps and
     suggestions."""
     def work(session, state, settings):
-        reports = [build(session, state, query, k=k, max_snap_metres=settings.max_snap_metres)
+        reports = [build(session, state, query, k=k, max_snap_metres=settings.max_snap_metres,
+                         max_cells=settings.max_coverage_cells)
                    for query in _queries(mode, minutes, at, kind, amenity, district, resolution)]
         return write(reports, out, tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
                      tile_crs=settings.tile_crs)

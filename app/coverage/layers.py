@@ -8,10 +8,11 @@ layer switcher ask for the same few layers again and again. Coordinates are roun
 import h3.api.basic_int as h3
 import numpy as np
 import shapely
-from shapely.geometry import Polygon, mapping
+from shapely.geometry import mapping
 from sqlalchemy.orm import Session
 
 from app.coverage.cache import Lru
+from app.coverage.cells import area_cells
 from app.coverage.demand import Demand, demand_for
 from app.coverage.figures import describe, district_cover, gap_summary, inside
 from app.coverage.service import Layer
@@ -19,7 +20,6 @@ from geo import coverage as cov
 
 COORDINATE_DECIMALS = 6
 _band_features: Lru[list[dict]] = Lru(16)
-_region_cells: Lru[tuple[list[int], np.ndarray, np.ndarray, list[list]]] = Lru(16)
 
 
 def rounded(geometry) -> dict:
@@ -73,46 +73,37 @@ def gaps_geojson(session: Session, layer: Layer, *, limit: int) -> dict:
     return {"type": "FeatureCollection", "features": features, "demand": demand.describe(), **describe(layer)}
 
 
-def _cells_of(layer: Layer, bbox: tuple[float, float, float, float] | None):
-    """The analysis area's cells (centre inside), their centres and outlines: the same for every layer."""
-    def find():
-        region = shapely.union_all([layer.area.districts[a].clipped for a in layer.adcodes]) if layer.adcodes \
-            else Polygon()
-        if bbox is not None:
-            region = shapely.clip_by_rect(region, *bbox)
-        cells = cov.cells_inside(region, layer.query.resolution)
-        lon, lat = cov.cell_centres(cells)
-        return cells, lon, lat, [_outline(c) for c in cells]
-
-    return _region_cells.get((layer.area.digest, tuple(sorted(layer.adcodes)), layer.query.resolution, bbox), find)
-
-
 def _outline(cell: int) -> list:
     ring = [[round(lng, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)]
             for lat, lng in h3.cell_to_boundary(cell)]
     return [ring + ring[:1]]
 
 
-def cell_table(session: Session, layer: Layer, *, bbox: tuple[float, float, float, float] | None = None
-               ) -> tuple[list[int], np.ndarray, np.ndarray, Demand, list[list]]:
-    """Cells of the analysis area: the band of each (0: beyond the budget), demand, and outlines."""
-    demand = demand_for(session, layer.network, resolution=layer.query.resolution, source_id=layer.query.demand_source)
-    cells, lon, lat, outlines = _cells_of(layer, bbox)
-    values = dict(zip(demand.cells, demand.values.tolist()))
-    return cells, cov.point_bands(layer.bands, lon, lat), np.array([values.get(c, 0.0) for c in cells]), demand, \
-        outlines
+def _demand_at(demand: Demand, cells: np.ndarray) -> np.ndarray:
+    """The demand of each cell (0 where the source has none); demand.cells is sorted."""
+    if not len(demand.cells) or not len(cells):
+        return np.zeros(len(cells))
+    known = np.asarray(demand.cells, dtype=np.int64)
+    at = np.minimum(np.searchsorted(known, cells), len(known) - 1)
+    return np.where(known[at] == cells, demand.values[at], 0.0)
 
 
 def cells_geojson(session: Session, layer: Layer, *, bbox: tuple[float, float, float, float] | None,
-                  limit: int, offset: int) -> dict:
-    cells, bands, values, demand, outlines = cell_table(session, layer, bbox=bbox)
-    with_demand = demand.kind != "none"
-    features = [{"type": "Feature", "id": (name := h3.int_to_str(cells[i])),
-                 "geometry": {"type": "Polygon", "coordinates": outlines[i]},
+                  limit: int, offset: int, max_cells: int) -> dict:
+    """A page of the analysis area's cells (centre in ``bbox``): the band of each (null: beyond the
+    budget) and its demand. Bands, demand and outlines are worked out for the page only."""
+    grid = area_cells(layer, max_cells=max_cells)
+    matched = grid.within(bbox)
+    page = matched[offset:offset + limit]
+    demand = demand_for(session, layer.network, resolution=layer.query.resolution, source_id=layer.query.demand_source)
+    bands = cov.point_bands(layer.bands, grid.lon[page], grid.lat[page])
+    values = _demand_at(demand, grid.cells[page]) if demand.kind != "none" else None
+    features = [{"type": "Feature", "id": (name := h3.int_to_str(cell)),
+                 "geometry": {"type": "Polygon", "coordinates": _outline(cell)},
                  "properties": {"h3": name, "minutes": int(bands[i]) or None,
-                                "demand": float(values[i]) if with_demand else None}}
-                for i in range(offset, min(offset + limit, len(cells)))]
-    return {"type": "FeatureCollection", "features": features, "number_matched": len(cells),
+                                "demand": float(values[i]) if values is not None else None}}
+                for i, cell in enumerate(grid.cells[page].tolist())]
+    return {"type": "FeatureCollection", "features": features, "number_matched": len(matched),
             "number_returned": len(features), "demand": demand.describe(), **describe(layer)}
 
 

@@ -114,9 +114,9 @@ def week_profile(session: Session, state: NetworkState, query: CoverageQuery, *,
     entries, shares = [], {}
     for n, (moment, (chosen, excluded)) in enumerate(zip(moments, selections)):
         row = rows[layer_key(network.key, query, max_snap_metres, chosen)]
-        layer = Layer(row=row, query=query, network=network, moment=moment, centres=chosen, excluded=excluded,
-                      bands=bands_of(session, row), area=area, adcodes=adcodes, computed=row.key in computed)
         if row.key not in shares:  # hours with the same open centres share the layer and its figures
+            layer = Layer(row=row, query=query, network=network, moment=moment, centres=chosen, excluded=excluded,
+                          bands=bands_of(session, row), area=area, adcodes=adcodes, computed=row.key in computed)
             shares[row.key] = _shares(layer, demand, in_area)
         entries.append({"hour": n % HOURS_PER_WEEK if n < HOURS_PER_WEEK else (n - HOURS_PER_WEEK) % 24,
                         "at": moment.isoformat(), "centres": len(chosen) - len(row.dropped_ids),
@@ -125,9 +125,9 @@ def week_profile(session: Session, state: NetworkState, query: CoverageQuery, *,
     return _result(layer, demand, week, entries, holiday, special, len(rows), len(computed))
 
 
-def _result(last: Layer, demand: Demand, week: date, entries: Sequence[dict], holiday: dict | None,
+def _result(one: Layer, demand: Demand, week: date, entries: Sequence[dict], holiday: dict | None,
             special: list[date], distinct: int, computed: int) -> dict:
-    described = describe(last)
+    described = describe(one)
     for per_moment in ("at", "layer", "centres"):  # per hour in the entries instead
         described.pop(per_moment)
     out = {**described, "demand": demand.describe(),

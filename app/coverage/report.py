@@ -51,13 +51,14 @@ class ModeReport:
     suggestions: dict | None
 
 
-def build(session: Session, state: NetworkState, query: CoverageQuery, *, k: int, max_snap_metres: float) -> ModeReport:
+def build(session: Session, state: NetworkState, query: CoverageQuery, *, k: int, max_snap_metres: float,
+          max_cells: int) -> ModeReport:
     layer = prepare(session, state, query, max_snap_metres=max_snap_metres)
     picks = suggest(session, state, query, k=k, sites=None, host_kinds=(), max_candidates=100,
-                    max_snap_metres=max_snap_metres) if k > 0 else None
+                    max_snap_metres=max_snap_metres, max_cells=max_cells) if k > 0 else None
     return ModeReport(f"{query.mode.value}-{query.minutes}min", figures(session, layer, gaps=10), bands_geojson(layer),
                       gaps_geojson(session, layer, limit=20),
-                      cells_geojson(session, layer, bbox=None, limit=10**7, offset=0), picks)
+                      cells_geojson(session, layer, bbox=None, limit=max_cells, offset=0, max_cells=max_cells), picks)
 
 
 def write(reports: Sequence[ModeReport], out_dir: Path, *, tile_url: str, tile_attribution: str,

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import String, cast, delete, func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from app.catalogue.repository import CentreFilter, apply_filter
 from app.models import Centre, CoverageLayer, DemandCell, DemandSource, District, Isochrone, NetworkReach
 
 
@@ -36,12 +36,9 @@ class LayerRow:
 
 def selected_centres(session: Session, *, kinds: Sequence[str], amenities: Sequence[str]) -> list[CentreRef]:
     """Centres not soft-deleted, of any of ``kinds`` and with all ``amenities`` (empty: no filter)."""
-    query = select(Centre.id, func.ST_X(Centre.geom), func.ST_Y(Centre.geom), Centre.kind, Centre.status,
-                   Centre.opening_hours, Centre.amenities).where(Centre.deleted_at.is_(None)).order_by(Centre.id)
-    if kinds:
-        query = query.where(Centre.kind.in_(list(kinds)))
-    if amenities:
-        query = query.where(Centre.amenities.contains(cast(list(amenities), ARRAY(String(32)))))
+    columns = select(Centre.id, func.ST_X(Centre.geom), func.ST_Y(Centre.geom), Centre.kind, Centre.status,
+                     Centre.opening_hours, Centre.amenities)
+    query = apply_filter(columns, CentreFilter(kinds=kinds, amenities=amenities)).order_by(Centre.id)
     return [CentreRef(id=r[0], lon=r[1], lat=r[2], kind=r[3], status=r[4], opening_hours=r[5],
                       amenities=tuple(r[6] or ())) for r in session.execute(query)]
 
@@ -130,11 +127,9 @@ def districts(session: Session, *, adcodes: Sequence[str] | None = None) -> list
     return [(a, n, bytes(g)) for a, n, g in session.execute(query)]
 
 
-def districts_digest(session: Session) -> str:
-    """Changes whenever a district is added, removed or reshaped."""
-    return session.scalar(text(
-        "SELECT md5(coalesce(string_agg(adcode || md5(ST_AsBinary(geom)), ',' ORDER BY adcode), '')) "
-        "FROM districts")) or ""
+def districts_version(session: Session) -> str:
+    """A token that changes whenever a district is added, removed or reshaped (set by a trigger)."""
+    return session.scalar(text("SELECT token FROM districts_version")) or ""
 
 
 # --- the isochrone cache (siting candidates that are centres) ------------------------------------

@@ -107,12 +107,15 @@ def coverage_gaps(session: SessionDep, layer: LayerDep, format: Format = "json",
 
 
 @router.get("/cells", response_class=GeoJSONResponse, **CSV_DOCS)
-def coverage_cells(session: SessionDep, layer: LayerDep, format: Format = "json",
+def coverage_cells(request: Request, session: SessionDep, layer: LayerDep, format: Format = "json",
                    bbox: Annotated[str | None, Query(description="west,south,east,north (WGS84)")] = None,
                    limit: Annotated[int, Query(ge=1, le=50_000)] = 10_000, offset: Offset = 0):
     """H3 cells of the analysis area with demand and the band of the nearest counted centre (null:
-    beyond the budget)."""
-    cells = cells_geojson(session, layer, bbox=parse_bbox(bbox) if bbox else None, limit=limit, offset=offset)
+    beyond the budget). A resolution that gives the analysis area more than `max_coverage_cells`
+    cells (250,000 by default; Kunming at resolution 9 is ~200,000) is a 422 naming `resolution`,
+    whatever the bbox: choose a coarser resolution or fewer districts."""
+    cells = cells_geojson(session, layer, bbox=parse_bbox(bbox) if bbox else None, limit=limit, offset=offset,
+                          max_cells=request.app.state.settings.max_coverage_cells)
     return csv_download(exports.cells_csv(cells), "coverage-cells") if format == "csv" else GeoJSONResponse(cells)
 
 
@@ -144,7 +147,8 @@ def coverage_siting(request: Request, session: SessionDep, body: SitingRequest, 
                           resolution=body.resolution, demand_source=body.demand)
     sites = [Site(s.id, s.lon, s.lat) for s in body.sites] if body.sites else None
     result = suggest(session, state.network, query, k=body.k, sites=sites, host_kinds=[k.value for k in body.host_kind],
-                     max_candidates=body.max_candidates, max_snap_metres=state.settings.max_snap_metres, budget=budget)
+                     max_candidates=body.max_candidates, max_snap_metres=state.settings.max_snap_metres,
+                     max_cells=state.settings.max_coverage_cells, budget=budget)
     return csv_download(exports.suggestions_csv(result), "coverage-suggestions") if format == "csv" else result
 
 

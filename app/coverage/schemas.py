@@ -80,17 +80,22 @@ class Totals(BaseModel):
     centres: int
 
 
-class CoverageDescription(BaseModel):
+class CoverageParameters(BaseModel):
+    """What any coverage answer was computed for and where it was measured."""
     mode: TravelMode
     minutes: int
     bands: list[int]
-    at: datetime | None
     kind: list[str]
     amenity: list[str]
     resolution: int
     crs: str
     network_key: str
     analysis_area: AnalysisAreaInfo
+
+
+class CoverageDescription(CoverageParameters):
+    """One moment's coverage: the parameters, the moment, the centres counted and the layer read."""
+    at: datetime | None
     centres: CentreCounts
     layer: LayerInfo
 
@@ -189,16 +194,7 @@ class ProfileLayers(BaseModel):
     computed: int = Field(description="Of which this request expanded")
 
 
-class WeekProfile(BaseModel):
-    mode: TravelMode
-    minutes: int
-    bands: list[int]
-    kind: list[str]
-    amenity: list[str]
-    resolution: int
-    crs: str
-    network_key: str
-    analysis_area: AnalysisAreaInfo
+class WeekProfile(CoverageParameters):
     demand: DemandInfo
     week: WeekInfo
     hours: list[ProfileHour] = Field(min_length=168, max_length=168)

@@ -96,6 +96,12 @@ class Layer:
     def covered_metric(self):
         return cov.to_metric(self.covered, self.epsg)
 
+    @cached_property
+    def region(self):
+        """The analysis area of the reported districts, as one area (WGS84)."""
+        return shapely.union_all([self.area.districts[a].clipped for a in self.adcodes]) if self.adcodes \
+            else shapely.Polygon()
+
 
 # --- selection ----------------------------------------------------------------------------------
 

@@ -21,10 +21,10 @@ import h3.api.basic_int as h3
 import numpy as np
 import shapely
 from shapely import wkb
-from shapely.geometry import Polygon
 from sqlalchemy.orm import Session
 
 from app.coverage import repository as repo
+from app.coverage.cells import area_cells
 from app.coverage.demand import demand_for
 from app.coverage.figures import describe, inside
 from app.coverage.service import CoverageQuery, Layer, RouteBudget, prepare
@@ -43,17 +43,12 @@ class Site:
     lat: float
 
 
-def _region(layer: Layer):
-    return shapely.union_all([layer.area.districts[a].clipped for a in layer.adcodes]) if layer.adcodes \
-        else Polygon()
-
-
-def _weights(session: Session, layer: Layer, region) -> tuple[dict[int, float], dict]:
+def _weights(session: Session, layer: Layer, max_cells: int) -> tuple[dict[int, float], dict]:
     demand = demand_for(session, layer.network, resolution=layer.query.resolution, source_id=layer.query.demand_source)
     if demand.kind != "none":
-        keep = inside(region, demand.lon, demand.lat)
+        keep = inside(layer.region, demand.lon, demand.lat)
         return {c: float(v) for c, v, k in zip(demand.cells, demand.values, keep) if k and v > 0}, demand.describe()
-    cells = cov.cells_inside(region, layer.query.resolution)
+    cells = area_cells(layer, max_cells=max_cells).cells.tolist()
     weights = dict(zip(cells, (cov.cell_area_m2(cells) / 1e6).tolist()))
     return weights, {**demand.describe(), "kind": "area", "unit": "km² of uncovered area (no demand data)"}
 
@@ -142,14 +137,13 @@ def _group_site(parent: int, members: list[tuple[int, float]]) -> Site:
 
 
 def suggest(session: Session, state: NetworkState, query: CoverageQuery, *, k: int, sites: Sequence[Site] | None,
-            host_kinds: Sequence[str], max_candidates: int, max_snap_metres: float,
+            host_kinds: Sequence[str], max_candidates: int, max_snap_metres: float, max_cells: int,
             budget: RouteBudget | None = None) -> dict:
     budget = budget or RouteBudget()
     layer = prepare(session, state, query, max_snap_metres=max_snap_metres, budget=budget)
     if budget.limit is not None:
         max_candidates = max(0, min(max_candidates, budget.limit - budget.used))
-    region = _region(layer)
-    weights, demand = _weights(session, layer, region)
+    weights, demand = _weights(session, layer, max_cells)
     covered = _covered_cells(layer, weights)
     if sites:
         candidates, skipped = _site_candidates(layer, sites[:max_candidates], max_snap_metres, budget)
@@ -161,7 +155,7 @@ def suggest(session: Session, state: NetworkState, query: CoverageQuery, *, k: i
         found = gap_sites(layer, weights, covered, limit=max_candidates, max_snap_metres=max_snap_metres)
         candidates, skipped = _site_candidates(layer, found, max_snap_metres, budget)
         source = "gap_cells"
-    metric_region = cov.to_metric(region, layer.epsg)
+    metric_region = cov.to_metric(layer.region, layer.epsg)
     candidates = [Candidate(c.id, c.lon, c.lat, c.cells, shapely.intersection(c.contour, metric_region))
                   for c in candidates]
     existing = shapely.intersection(layer.covered_metric, metric_region)

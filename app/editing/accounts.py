@@ -2,7 +2,7 @@
 districts. Every change to a user is audited (audit rows without a centre)."""
 from sqlalchemy.orm import Session
 
-from app.catalogue import repository
+from app.catalogue.service import check_districts
 from app.editing import users
 from app.editing.auth import Actor, new_token, token_hash
 from app.editing.schemas import UserIn, UserUpdate
@@ -15,9 +15,7 @@ def me(session: Session, actor: Actor) -> dict:
 
 
 def _check_districts(session: Session, role: str, districts: list[str]) -> None:
-    for adcode in districts:
-        if not repository.district_exists(session, adcode=adcode):
-            raise InvalidParameter(f"unknown district {adcode}", field="districts")
+    check_districts(session, districts, field="districts")
     if role == "editor" and not districts:
         raise InvalidParameter("an editor needs at least one district", field="districts")
 

@@ -3,10 +3,11 @@ from typing import Annotated
 
 import typer
 
-from app.catalogue import repository
+from app.catalogue.service import check_districts
 from app.db import database_session
 from app.editing import users
 from app.editing.auth import ROLES, new_token, token_hash
+from app.errors import InvalidParameter
 from app.settings import Settings
 
 users_cli = typer.Typer(help="Editors and admins (API tokens)", no_args_is_help=True)
@@ -25,9 +26,10 @@ def add_user(
         raise typer.BadParameter("an editor needs at least one --district", param_hint="--district")
     token = new_token()
     with database_session(Settings().database_url) as session:
-        for adcode in district:
-            if not repository.district_exists(session, adcode=adcode):
-                raise typer.BadParameter(f"unknown district {adcode}", param_hint="--district")
+        try:
+            check_districts(session, district, field="--district")
+        except InvalidParameter as error:
+            raise typer.BadParameter(error.message, param_hint="--district") from None
         if users.user_exists(session, name=name):
             raise typer.BadParameter(f"user {name!r} exists", param_hint="NAME")
         users.add_user(session, name=name, role=role, districts=district, token_hash=token_hash(token))

@@ -3,10 +3,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, insert, or_, select, update
+from sqlalchemy import Select, String, cast, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from app.catalogue.repository import TEXT_COLUMNS, text_matches
 from app.models import Centre, District, RiderReport, User
 
 _COLUMNS = (RiderReport.id, RiderReport.centre_id, RiderReport.kind, RiderReport.note, RiderReport.created_at,
@@ -77,18 +78,12 @@ def editor_reports(
     return [dict(row._mapping) for row in session.execute(query)]
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _editor_filter(query: Select[Any], districts: Sequence[str] | None, text: str | None) -> Select[Any]:
     query = query.where(Centre.deleted_at.is_(None))
     if districts is not None:
         query = query.where(Centre.district_adcode.in_(list(districts)))
     if text:
-        pattern = f"%{_escape_like(text)}%"
-        query = query.where(or_(*(column.ilike(pattern, escape="\\")
-                                  for column in (Centre.name_zh, Centre.name_en, Centre.address, Centre.id))))
+        query = query.where(text_matches(text, (*TEXT_COLUMNS, Centre.id)))  # editors also look centres up by id
     return query
 
 

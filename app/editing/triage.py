@@ -5,22 +5,17 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from app.catalogue import repository
+from app.catalogue.service import check_districts
 from app.editing import reports_repository, users
 from app.editing.auth import Actor, districts_in_view
 from app.editing.reports import shaped
-from app.errors import Forbidden, InvalidParameter, NotFound
-
-
-def _check_known(session: Session, adcodes: list[str]) -> None:
-    for adcode in adcodes:
-        if not repository.district_exists(session, adcode=adcode):
-            raise InvalidParameter(f"unknown district adcode {adcode!r}", field="district")
+from app.errors import Forbidden, NotFound
 
 
 def editor_centres(
     session: Session, actor: Actor, *, districts: list[str], text: str | None, limit: int, offset: int
 ) -> dict:
-    _check_known(session, districts)
+    check_districts(session, districts)
     items, total = reports_repository.editor_centres(session, districts=districts_in_view(actor, districts),
                                                      text=text, limit=limit, offset=offset)
     return {"items": items, "number_matched": total, "limit": limit, "offset": offset}
@@ -39,7 +34,7 @@ def editor_reports(
     session: Session, actor: Actor, *, centre_id: str | None, districts: list[str], only_open: bool, limit: int,
     offset: int,
 ) -> list[dict]:
-    _check_known(session, districts)
+    check_districts(session, districts)
     if centre_id is not None:
         _centre_in_view(session, actor, centre_id)
     rows = reports_repository.editor_reports(session, districts=districts_in_view(actor, districts),

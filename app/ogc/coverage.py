@@ -1,7 +1,8 @@
 """The OGC face's one door to the coverage engine: which coverage collections exist, and their features.
 
 Only this module calls app/coverage, and only through its public use cases (prepare, then the layer's
-bands, gaps_geojson or cells_geojson), exactly as /api/coverage does. The set is bounded: every travel mode × the 5-, 10- and 15-minute life circles of TD/T
+bands, gaps_geojson or cells_geojson) and the routing budget /api/coverage's routes count, exactly as
+/api/coverage does. The set is bounded: every travel mode × the 5-, 10- and 15-minute life circles of TD/T
 1062-2021. Each collection has one geometry type and one property schema, because QGIS and ArcGIS add
 a collection as a layer and cannot pass per-layer parameters (see README, "Planners' GIS").
 """
@@ -13,6 +14,7 @@ import h3
 
 from app.coverage.figures import describe
 from app.coverage.layers import cells_geojson, gaps_geojson, rounded
+from app.coverage.routes import BudgetDep  # noqa: F401  (one budget rule for both faces)
 from app.coverage.service import CoverageQuery, Layer, RouteBudget, prepare
 from geo.coords import Bbox
 from geo.modes import TravelMode
@@ -74,11 +76,11 @@ def network_bbox(state: Any) -> Bbox | None:
 
 
 def _layer(session: Any, state: Any, collection: CoverageCollection, selection: Selection, minutes: int,
-           route_budget: int | None) -> Layer:
+           budget: RouteBudget) -> Layer:
     query = CoverageQuery(mode=collection.mode, minutes=minutes, at=selection.at, kinds=selection.kinds,
                           amenities=selection.amenities, districts=selection.districts)
     return prepare(session, state.network, query, max_snap_metres=state.settings.max_snap_metres,
-                   budget=RouteBudget(route_budget))
+                   budget=budget)
 
 
 def _described(result: dict) -> tuple[list[dict], dict]:
@@ -94,10 +96,10 @@ def _as_multipolygon(feature: dict, feature_id: str) -> dict:
 
 
 def bands(session: Any, state: Any, collection: CoverageCollection, selection: Selection,
-          route_budget: int | None) -> tuple[list[dict], dict]:
+          budget: RouteBudget) -> tuple[list[dict], dict]:
     """One feature per band: the area reached within 5, 10 and 15 minutes (nested), smallest first;
     the three bands of one expansion."""
-    layer = _layer(session, state, collection, selection, collection.minutes, route_budget)
+    layer = _layer(session, state, collection, selection, collection.minutes, budget)
     features = [_as_multipolygon({"type": "Feature", "geometry": rounded(area), "properties": {
         "mode": collection.mode.value, "minutes": minutes}}, str(minutes))
         for minutes, area in sorted(layer.bands.items()) if not area.is_empty]
@@ -105,18 +107,19 @@ def bands(session: Any, state: Any, collection: CoverageCollection, selection: S
 
 
 def gaps(session: Any, state: Any, collection: CoverageCollection, selection: Selection,
-         route_budget: int | None) -> tuple[list[dict], dict]:
-    layer = _layer(session, state, collection, selection, collection.minutes, route_budget)
+         budget: RouteBudget) -> tuple[list[dict], dict]:
+    layer = _layer(session, state, collection, selection, collection.minutes, budget)
     features, description = _described(gaps_geojson(session, layer, limit=GAPS_PER_DISTRICT))
     return [_as_multipolygon(f, f"{f['properties']['adcode']}-{f['properties']['rank']}") for f in features], \
         description
 
 
-def cells(session: Any, state: Any, collection: CoverageCollection, selection: Selection, route_budget: int | None,
+def cells(session: Any, state: Any, collection: CoverageCollection, selection: Selection, budget: RouteBudget,
           *, bbox: Bbox | None, limit: int, offset: int) -> tuple[list[dict], int, dict]:
     """A page of H3 cells (the engine pages them), how many match, and what was counted."""
-    layer = _layer(session, state, collection, selection, collection.minutes, route_budget)
-    result = cells_geojson(session, layer, bbox=bbox, limit=limit, offset=offset)
+    layer = _layer(session, state, collection, selection, collection.minutes, budget)
+    result = cells_geojson(session, layer, bbox=bbox, limit=limit, offset=offset,
+                           max_cells=state.settings.max_coverage_cells)
     features, description = _described(result)
     description.pop("number_matched", None)
     description.pop("number_returned", None)

@@ -5,7 +5,7 @@ They are left out of /openapi.json; GIS clients read /ogc/api, built from this r
 parameters are 400 here, not 422 (app/ogc/errors.py).
 """
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -14,7 +14,6 @@ from app.catalogue.repository import CentreFilter
 from app.catalogue.schemas import Adcode
 from app.catalogue.service import centre_by_id, district_by_adcode, district_features
 from app.db import SessionDep
-from app.editing.auth import OptionalActorDep
 from app.errors import responses
 from app.http import GeoJSONResponse
 from app.ogc import coverage, service
@@ -128,36 +127,32 @@ def district(request: Request, session: SessionDep, feature_id: FeatureId, f: Fo
     return service.one_feature(request, service.DISTRICTS, district_by_adcode(session, adcode=feature_id))
 
 
-def _route_budget(request: Request, actor: Any) -> int | None:
-    return None if actor else request.app.state.settings.public_coverage_route_budget
-
-
 @router.get("/collections/{collectionId}/items", response_model=CoverageItems, response_class=GeoJSONResponse,
             dependencies=ItemsCheck, summary="Coverage bands, gaps or cells",
             responses=responses(400, 401, 403, 404, 503))
 def coverage_items(
-    request: Request, session: SessionDep, page: PageDep, actor: OptionalActorDep,
+    request: Request, session: SessionDep, page: PageDep, budget: coverage.BudgetDep,
     collection_id: CoverageCollectionId,
     kind: Annotated[Kind | None, Query(description="Only centres of this kind count")] = None,
     amenity: Annotated[Amenity | None, Query(description="Only centres offering this amenity count")] = None,
     district: Annotated[Adcode | None, Query(description="Gaps and cells of this district (adcode) only")] = None,
 ) -> dict:
     """Coverage on the road network, as /api/coverage/union, /gaps and /cells. datetime: only the centres
-    open at that moment count. A computation needing more new isochrones than the public budget needs a token."""
+    open at that moment count. A layer not yet stored is computed by the request (one routing call of the public
+    budget) and then stored for everyone."""
     found = service.coverage_collection(collection_id)
     selection = coverage.Selection(at=page.moment, kinds=tuple(_only(kind)), amenities=tuple(_only(amenity)),
                                    districts=tuple(_only(district)))
-    features, matched, counted = service.coverage_page(session, request.app.state, found, selection, page,
-                                                       _route_budget(request, actor))
+    features, matched, counted = service.coverage_page(session, request.app.state, found, selection, page, budget)
     return service.feature_page(request, features, matched, page, coverage=counted)
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", response_model=CoverageItem,
             response_class=GeoJSONResponse, summary="One coverage feature", responses=responses(401, 403, 404, 503))
-def coverage_item(request: Request, session: SessionDep, actor: OptionalActorDep, collection_id: CoverageCollectionId,
-                  feature_id: FeatureId, f: Format = None) -> dict:
+def coverage_item(request: Request, session: SessionDep, budget: coverage.BudgetDep,
+                  collection_id: CoverageCollectionId, feature_id: FeatureId, f: Format = None) -> dict:
     found = service.coverage_collection(collection_id)
-    feature = service.coverage_feature(session, request.app.state, found, feature_id, _route_budget(request, actor))
+    feature = service.coverage_feature(session, request.app.state, found, feature_id, budget)
     return service.one_feature(request, collection_id, feature)
 
 

@@ -155,30 +155,30 @@ def centre_page(session: Session, *, where: CentreFilter, page: Page) -> tuple[l
 
 
 def coverage_page(session: Session, state: Any, found: coverage.CoverageCollection, selection: coverage.Selection,
-                  page: Page, route_budget: int | None) -> tuple[list[dict], int, dict]:
+                  page: Page, budget: coverage.RouteBudget) -> tuple[list[dict], int, dict]:
     """A page of a coverage collection, how many features match, and what the coverage counted."""
     if found.kind == "cells":
-        return coverage.cells(session, state, found, selection, route_budget, bbox=page.bbox, limit=page.limit,
+        return coverage.cells(session, state, found, selection, budget, bbox=page.bbox, limit=page.limit,
                               offset=page.offset)
     if found.kind == "bands" and selection.districts:
         raise InvalidParameter("district applies to the gaps and cells collections; use bbox for bands",
                                field="district")
     layer = coverage.bands if found.kind == "bands" else coverage.gaps
-    features, description = layer(session, state, found, selection, route_budget)
+    features, description = layer(session, state, found, selection, budget)
     return *in_page(features, page), description
 
 
 def coverage_feature(session: Session, state: Any, found: coverage.CoverageCollection, feature_id: str,
-                     route_budget: int | None) -> dict:
+                     budget: coverage.RouteBudget) -> dict:
     """One band, gap or cell by id (a cell by its H3 index), counting every centre in service."""
     selection = coverage.Selection()
     if found.kind == "cells":
         bounds = coverage.cell_bounds(feature_id)
-        features = [] if bounds is None else coverage.cells(session, state, found, selection, route_budget,
+        features = [] if bounds is None else coverage.cells(session, state, found, selection, budget,
                                                             bbox=bounds, limit=100, offset=0)[0]
     else:
         layer = coverage.bands if found.kind == "bands" else coverage.gaps
-        features = layer(session, state, found, selection, route_budget)[0]
+        features = layer(session, state, found, selection, budget)[0]
     match = next((f for f in features if f["id"] == feature_id), None)
     if match is None:
         raise NotFound(f"no feature {feature_id!r} in {found.id}", field="featureId")

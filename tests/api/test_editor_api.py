@@ -242,3 +242,11 @@ def test_report_listing_bad_requests(client: TestClient, people: dict, query: st
     response = client.get(f"/api/reports?{query}", headers=bearer(people["editor"]))
     assert response.status_code == status, response.text
     assert response.json()["field"] == field
+
+
+def test_users_cli_adds_an_editor_of_known_districts_only(run_cli, db: Session) -> None:
+    refused = run_cli("users", "add", "测试编辑 (test fixture)", "--district", "999999")
+    assert refused.exit_code == 2 and "unknown district adcode '999999'" in refused.output
+    added = run_cli("users", "add", "测试编辑 (test fixture)", "--district", WUHUA)
+    assert added.exit_code == 0, added.output
+    assert added.output.strip().startswith("smk_")

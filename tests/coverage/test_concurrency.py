@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.settings import Settings
 from geo.network import NetworkBuildResult
 from tests.api.test_routing_api import EAST, SOUTH, WEST, helsinki_centre
 from tests.builders import add_centres
 from tests.coverage.conftest import HELSINKI_AREA, TEST_ADCODE
-from tests.web.server import LiveServer, start_server
+from tests.web.server import LiveServer, unthrottled_server
 
 PARALLEL = 20
 PATHS = ["", "/union", "/bands", "/gaps", "/cells"]
@@ -26,10 +25,8 @@ def coverage_server(db: Session, database_url: str, helsinki_network: NetworkBui
     test_districts(HELSINKI_AREA)
     add_centres(db, helsinki_centre("test-par-e", EAST), helsinki_centre("test-par-s", SOUTH),
                 helsinki_centre("test-par-w", WEST), in_kunming=False)
-    server = start_server(Settings(database_url=database_url, network_dir=helsinki_network.tile_dir,
-                                   rate_limit_per_minute=100_000, log_json=False))
-    yield server
-    server.stop()
+    with unthrottled_server(database_url, helsinki_network.tile_dir) as server:
+        yield server
 
 
 def test_twenty_parallel_first_requests_for_a_new_layer_all_succeed(coverage_server: LiveServer, db: Session) -> None:

@@ -7,8 +7,10 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import box, shape
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.coverage.cells import kept_cells
 from app.coverage.schemas import CoverageFigures
 from app.main import create_app
 from app.settings import Settings
@@ -100,6 +102,30 @@ def test_without_a_road_network_coverage_is_503(client: TestClient, clean_covera
         assert response.status_code == 503 and "servicemap network import" in response.json()["message"]
 
 
+@pytest.mark.usefixtures("helsinki_three")
+def test_cells_are_kept_once_per_area_whatever_the_bbox_and_a_too_fine_resolution_is_refused(
+        database_url: str, helsinki_network, test_districts) -> None:
+    """The analysis area (~1.1 km²) has ~70 cells at resolution 10 and ~500 at 11; 200 are allowed here."""
+    test_districts(HELSINKI_AREA)
+    settings = Settings(database_url=database_url, network_dir=helsinki_network.tile_dir, max_coverage_cells=200)
+    west, south, east, north = HELSINKI_AREA.bounds
+    with TestClient(create_app(settings)) as client:
+        refused = client.get(f"/api/coverage/cells?{HELSINKI}&resolution=11&limit=1&bbox={west},{south},{east},{north}")
+        assert refused.status_code == 422 and refused.json()["field"] == "resolution"
+        assert "coarser resolution" in refused.json()["message"]
+        kept_cells.clear()
+        every = geojson(client.get(f"/api/coverage/cells?{HELSINKI}&resolution=10"))
+        boxes = [(west, south, east - step * 0.003, north) for step in range(1, 5)]
+        pages = [geojson(client.get(f"/api/coverage/cells?{HELSINKI}&resolution=10&bbox={','.join(map(str, b))}"))
+                 for b in boxes]
+        assert len(kept_cells) == 1  # one cell set for the area, not one per bbox
+    for page, bbox in zip(pages, boxes):
+        inside = [f for f in every["features"] if box(*bbox).contains(shape(f["geometry"]).centroid)]
+        assert [f["id"] for f in page["features"]] == [f["id"] for f in inside]
+        assert page["features"] == inside and page["number_matched"] == len(inside)
+    assert every["number_matched"] > pages[0]["number_matched"] > pages[-1]["number_matched"] > 0
+
+
 @pytest.mark.parametrize(("method", "url", "body", "field"), [
     ("get", "/api/coverage?district=999999", None, "district"),
     ("get", "/api/coverage?district=abc", None, "district"),
@@ -165,3 +191,19 @@ def test_a_district_beyond_the_network_is_measured_only_where_the_network_reache
     # The city itself plus the cells (~0.74 km²) whose centre lies within 500 m of its edge roads.
     assert city < row["area_m2"] < metric(box(west, south, east + 0.012, north), 32631).area
     assert numbers["analysis_area"]["area_m2"] == row["area_m2"] and numbers["analysis_area"]["reach_m"] == 500
+
+
+def test_the_analysis_area_follows_a_reshaped_district(
+        engine, database_url: str, grid_city_network, grid_city, test_districts) -> None:
+    """The analysis area is kept per districts version, which a trigger renews on any change to them."""
+    west, south, east, north = grid_city.bbox
+    test_districts(box(west, south, east, north))
+    url = f"/api/coverage/area?mode=walk&minutes=5&district={TEST_ADCODE}"
+    with TestClient(create_app(Settings(database_url=database_url, network_dir=grid_city_network.tile_dir))) as client:
+        whole = client.get(url).json()["features"][0]["properties"]["district_area_m2"]
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE districts SET geom = ST_Multi(ST_GeomFromText(:w, 4326)) "
+                                    "WHERE adcode = :a"), {"w": box(west, south, (west + east) / 2, north).wkt,
+                                                           "a": TEST_ADCODE})
+        half = client.get(url).json()["features"][0]["properties"]["district_area_m2"]
+    assert half == pytest.approx(whole / 2, rel=0.01)

@@ -9,11 +9,10 @@ from owslib.ogcapi.features import Features
 from shapely.geometry import shape
 from sqlalchemy.orm import Session
 
-from app.settings import Settings
 from geo.network import NetworkBuildResult
 from tests.coverage.conftest import TEST_ADCODE, in_hole
 from tests.osm_fixtures import SyntheticCity
-from tests.web.server import LiveServer, start_server
+from tests.web.server import LiveServer, unthrottled_server
 
 WALK_10 = f"mode=walk&minutes=10&district={TEST_ADCODE}"
 
@@ -22,11 +21,8 @@ WALK_10 = f"mode=walk&minutes=10&district={TEST_ADCODE}"
 def coverage_server(db: Session, database_url: str, grid_city_network: NetworkBuildResult, grid_client,
                     hole_city: dict) -> Iterator[LiveServer]:
     """The grid city's network, its test district (grid_client adds it) and the hole city's centres."""
-    settings = Settings(database_url=database_url, network_dir=grid_city_network.tile_dir, log_json=False,
-                        rate_limit_per_minute=100_000)
-    server = start_server(settings)
-    yield server
-    server.stop()
+    with unthrottled_server(database_url, grid_city_network.tile_dir) as server:
+        yield server
 
 
 @pytest.fixture

@@ -48,6 +48,19 @@ def test_demand_covered_matches_cells_whose_centre_is_in_the_union(
     assert 20 < row.demand_covered_pct < 80 and row.centres == 12
 
 
+def test_cells_carry_the_demand_of_the_figures_page_by_page(grid_client: TestClient, hole_city: dict) -> None:
+    query = f"mode={MODE}&minutes={MINUTES}&district={TEST_ADCODE}&resolution={RES}"
+    [row] = CoverageFigures.model_validate(grid_client.get(f"/api/coverage?{query}").json()).districts
+    whole = grid_client.get(f"/api/coverage/cells?{query}&limit=50000").json()
+    pages = [grid_client.get(f"/api/coverage/cells?{query}&limit=100&offset={offset}").json()
+             for offset in range(0, whole["number_matched"], 100)]
+    paged = [f for page in pages for f in page["features"]]
+    assert len(pages) > 2 and paged == whole["features"]
+    assert sum(f["properties"]["demand"] for f in paged) == pytest.approx(row.demand_total)
+    reached = sum(f["properties"]["demand"] for f in paged if f["properties"]["minutes"] is not None)
+    assert reached == pytest.approx(row.demand_covered)
+
+
 def test_first_suggestion_from_gap_cells_is_in_the_hole(
         grid_client: TestClient, grid_city: SyntheticCity, hole_city: dict) -> None:
     response = grid_client.post("/api/coverage/siting", json={"k": 2, "mode": MODE, "minutes": MINUTES,

@@ -17,6 +17,7 @@ from geo.hours import (
     day_kind,
     hours_on,
     is_open,
+    next_change,
     validate_opening_hours,
 )
 
@@ -200,3 +201,21 @@ def test_hours_on(expr: str | None, day: str, expected: list[tuple[time, time]])
 
 def test_end_of_day_reads_as_midnight() -> None:
     assert time.max == END_OF_DAY
+
+
+@pytest.mark.parametrize(
+    ("expr", "moment", "expected"),
+    [
+        (OFFICE, at("2025-10-20", "08:00"), at("2025-10-20", "09:00")),
+        (OFFICE, at("2025-10-24", "18:00"), at("2025-10-27", "09:00")),
+        # Closed → unknown: Saturday morning's "unknown" is a change from Friday evening's closed.
+        ("Mo-Fr 09:00-17:00; Sa 10:00-12:00 unknown", at("2025-10-24", "18:00"), at("2025-10-25", "10:00")),
+        ("Mo-Fr 09:00-17:00; Sa 10:00-12:00 unknown", at("2025-10-25", "11:00"), at("2025-10-25", "12:00")),
+        (OFFICE_PH_OFF, at("2025-09-30", "12:00"), at("2025-09-30", "17:00")),
+        (OFFICE_PH_OFF, at("2025-09-30", "18:00"), at("2025-10-09", "09:00")),  # through the holiday
+        ("24/7", at("2025-10-20", "12:00"), None),
+        (None, at("2025-10-20", "12:00"), None),
+    ],
+)
+def test_next_change(expr: str | None, moment: datetime, expected: datetime | None) -> None:
+    assert next_change(expr, moment) == expected

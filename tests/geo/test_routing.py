@@ -309,6 +309,25 @@ def test_coverage_reaches_from_every_origin_and_drops_those_off_the_network(hels
     assert shapely.intersection(outer, singles).area / shapely.union(outer, singles).area > 0.85
 
 
+class _ClearedByAnotherThread(dict):
+    """The origin snap cache as a request sees it when another request clears it right after this
+    one stored its distances."""
+
+    def update(self, *args, **kwargs) -> None:
+        super().update(*args, **kwargs)
+        self.clear()
+
+
+def test_coverage_keeps_its_origins_when_the_snap_cache_is_cleared_meanwhile(helsinki):
+    kept = helsinki._origin_snaps
+    helsinki._origin_snaps = _ClearedByAnotherThread()
+    try:
+        found = helsinki.coverage_isochrone([*HELSINKI_ORIGINS, FAR_AWAY], mode="walk", minutes=[3])
+    finally:
+        helsinki._origin_snaps = kept
+    assert found.dropped == [len(HELSINKI_ORIGINS)] and not found.contours[0].geometry.is_empty
+
+
 def test_coverage_of_no_origins_is_empty_and_bad_origins_name_the_field(helsinki):
     found = helsinki.coverage_isochrone([], mode="ebike", minutes=[5, 10])
     assert [c.minutes for c in found.contours] == [5, 10] and all(c.geometry.is_empty for c in found.contours)

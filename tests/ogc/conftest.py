@@ -8,9 +8,8 @@ import pytest
 from owslib.ogcapi.features import Features
 from sqlalchemy.orm import Session
 
-from app.settings import Settings
 from tests.builders import CHENGGONG_UNIVERSITY_TOWN, CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_centres, centre_record
-from tests.web.server import LiveServer, start_server
+from tests.web.server import LiveServer, unthrottled_server
 
 FIXTURE_CENTRES = 23  # not a multiple of the page sizes the tests use, so the last page is partial
 AMENITY_SETS = (["drinking_water", "toilet"], ["phone_charging"], ["drinking_water", "phone_charging", "wifi"], [])
@@ -44,11 +43,8 @@ def ogc_catalogue(db: Session) -> list[dict]:
 
 @pytest.fixture
 def ogc_server(ogc_catalogue: list[dict], database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    settings = Settings(database_url=database_url, network_dir=tmp_path / "network", log_json=False,
-                        rate_limit_per_minute=100_000)
-    server = start_server(settings)
-    yield server
-    server.stop()
+    with unthrottled_server(database_url, tmp_path / "network") as server:
+        yield server
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
 from geo.network import NetworkBuildResult
-from tests.web.server import LiveServer, start_server
+from tests.web.server import LiveServer, unthrottled_server
 
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance"
 
@@ -20,11 +19,8 @@ CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance
 @pytest.fixture
 def fuzzed_ogc(ogc_catalogue: list[dict], database_url: str,
                helsinki_network: NetworkBuildResult) -> Iterator[LiveServer]:
-    settings = Settings(database_url=database_url, network_dir=helsinki_network.tile_dir, log_json=False,
-                        rate_limit_per_minute=1_000_000)
-    server = start_server(settings)
-    yield server
-    server.stop()
+    with unthrottled_server(database_url, helsinki_network.tile_dir) as server:
+        yield server
 
 
 def test_schemathesis_finds_nothing_undocumented_in_the_ogc_api(fuzzed_ogc: LiveServer, tmp_path: Path,

@@ -1,4 +1,5 @@
-"""The real app on a free loopback port: in a background thread (start_server), or as the production\nserver process that `servicemap serve` runs, with its workers (service_process)."""
+"""The real app on a free loopback port: in a background thread (start_server, unthrottled_server), or
+as the production server process that `servicemap serve` runs, with its workers (service_process)."""
 import contextlib
 import os
 import socket
@@ -34,6 +35,9 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+UNTHROTTLED_PER_MINUTE = 1_000_000  # a rate limit no test reaches
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
@@ -54,6 +58,18 @@ def start_server(settings: Settings, *, host: str = "127.0.0.1") -> LiveServer:
             raise RuntimeError(f"the test server did not start on {host}:{port}")
         time.sleep(0.05)
     return LiveServer(base_url=f"http://{host}:{port}", server=server, thread=thread)
+
+
+@contextlib.contextmanager
+def unthrottled_server(database_url: str, network_dir: Path, **settings: object) -> Iterator[LiveServer]:
+    """The app in a background thread with a rate limit no test reaches (tests that fire many requests),
+    plain-text logs, a road network in ``network_dir`` (or none there) and any other ``settings``."""
+    server = start_server(Settings(database_url=database_url, network_dir=network_dir, log_json=False,
+                                   rate_limit_per_minute=UNTHROTTLED_PER_MINUTE, **settings))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @contextlib.contextmanager

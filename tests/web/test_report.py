@@ -15,9 +15,10 @@ import shapely
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
-from app.coverage.report import build, write
+from app.coverage.report import GAP_COLOUR, build, write
 from app.coverage.service import CoverageQuery
 from app.routing.network import NetworkState
+from app.settings import Settings
 from geo.modes import TravelMode
 from tests.coverage.conftest import (  # noqa: F401  (fixtures used by name)
     MINUTES,
@@ -30,6 +31,9 @@ from tests.coverage.conftest import (  # noqa: F401  (fixtures used by name)
     test_districts,
 )
 from tests.web.conftest import OSM_TILES, NewContext, screenshot
+
+MAX_CELLS = Settings.model_fields["max_coverage_cells"].default
+DISTRICT_NAME = "合成城 <i>斜</i>"  # markup in a name must show as text, in the table and in tooltips
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -51,11 +55,11 @@ def serving(directory: Path) -> Iterator[str]:
 
 @pytest.fixture
 def report_dir(db: Session, grid_city, grid_city_network, test_districts, hole_city, tmp_path: Path) -> Path:
-    test_districts(shapely.box(*grid_city.bbox), name="合成城")
+    test_districts(shapely.box(*grid_city.bbox), name=DISTRICT_NAME)
     state = NetworkState(network_dir=grid_city_network.tile_dir, valhalla_url=None)
     query = CoverageQuery(mode=TravelMode.walk, minutes=MINUTES, districts=(TEST_ADCODE,),
                           at=datetime(2025, 10, 14, 23, 30))
-    report = build(db, state, query, k=2, max_snap_metres=500.0)
+    report = build(db, state, query, k=2, max_snap_metres=500.0, max_cells=MAX_CELLS)
     write([report], tmp_path / "report", tile_url=f"{OSM_TILES}{{z}}/{{x}}/{{y}}.png",
           tile_attribution="© OpenStreetMap contributors")
     return tmp_path / "report"
@@ -79,7 +83,11 @@ def check_report(page: Page) -> None:
     expect(header).to_contain_text("区县")
     expect(header).to_contain_text("Covered")
     body = page.locator("table tbody").inner_text()
-    assert "合成城 (test fixture)" in body and "%" in body and "None" not in body and "null" not in body
+    assert f"{DISTRICT_NAME} (test fixture)" in body and "%" in body and "None" not in body and "null" not in body
+    page.locator(f'path[stroke="{GAP_COLOUR}"]').first.dispatch_event("mouseover")
+    gap_tip = page.locator(".leaflet-tooltip", has_text="缺口 gap #1")
+    expect(gap_tip).to_contain_text(f"{DISTRICT_NAME} (test fixture) 缺口 gap #1")
+    assert gap_tip.locator("i").count() == 0
     expect(page.locator("main")).to_contain_text("需求 Demand: communities.csv (residents)")
 
 

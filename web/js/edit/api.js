@@ -1,6 +1,6 @@
 // The editor's calls to the API: the signed-in token on every request, JSON in and out, the ETag kept
 // for If-Match. Errors are the API's {"error", "field", "message"} as an ApiError (../api.js).
-import { ApiError, toSearchParams } from "../api.js";
+import { ApiError, errorFrom, readBody, toSearchParams } from "../api.js";
 
 const TOKEN_KEY = "servicemap.editorToken";
 
@@ -19,16 +19,6 @@ export function saveToken(token) {
     else window.sessionStorage.removeItem(TOKEN_KEY);
   } catch {
     // storage blocked: the token then lasts as long as the page
-  }
-}
-
-async function readJSON(response) {
-  const type = response.headers.get("Content-Type") || "";
-  if (!type.includes("json")) return null;
-  try {
-    return await response.json();
-  } catch {
-    return null;
   }
 }
 
@@ -52,12 +42,8 @@ export async function call(method, path, { body, etag, params = {}, token = save
   } catch (error) {
     throw new ApiError(error.message || "network error");
   }
-  const data = await readJSON(response);
-  if (!response.ok) {
-    throw new ApiError((data && data.message) || `${response.status} ${response.statusText}`, {
-      status: response.status, code: (data && data.error) || "http_error", field: (data && data.field) || null,
-    });
-  }
+  const data = await readBody(response);
+  if (!response.ok) throw errorFrom(response, data);
   return { body: data, etag: response.headers.get("ETag"), status: response.status };
 }
 
