@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Isochrones an anonymous coverage request may route; beyond it an editor or admin token (or
     # `servicemap coverage`) computes the layer once, and the public then reads the stored result.
     public_coverage_route_budget: int = 50
+    # New routing calls (coverage expansions, siting candidates) one client without a token may start
+    # per minute, across requests, workers and instances.
+    public_routing_per_minute: int = 60
     # H3 cells of one analysis area at one resolution the cell layer and siting may build and keep
     # (~24 bytes each): Kunming's whole area at the default resolution 9 is ~200,000.
     max_coverage_cells: int = 250_000

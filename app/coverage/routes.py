@@ -57,8 +57,14 @@ QueryDep = Annotated[CoverageQuery, Depends(coverage_query)]
 
 
 def route_budget(request: Request, actor: OptionalActorDep) -> RouteBudget:
-    """Anonymous requests may start a bounded number of routing calls; a token lifts the bound."""
-    return RouteBudget(None if actor else request.app.state.settings.public_coverage_route_budget)
+    """Anonymous requests may start a bounded number of routing calls, and a client only so many a
+    minute; a token lifts both."""
+    if actor:
+        return RouteBudget()
+    settings, client = request.app.state.settings, request.client.host if request.client else "unknown"
+    charge = request.app.state.rate_limiter.charge_from_thread(
+        "routing", client, limit=settings.public_routing_per_minute, period_s=60.0)
+    return RouteBudget(settings.public_coverage_route_budget, charge=charge)
 
 
 BudgetDep = Annotated[RouteBudget, Depends(route_budget)]

@@ -17,7 +17,7 @@ road network reaches.
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,16 +54,20 @@ class CoverageQuery:
 
 class RouteBudget:
     """Routing calls (one multi-origin expansion, or one candidate's isochrone) a request may still
-    make; None: no limit. Anonymous requests get the settings' budget, token holders none."""
+    make; None: no limit. Anonymous requests get the settings' budget, token holders none. ``charge``
+    also counts the calls against the client's own allowance across requests (the shared rate
+    limiter), so no client can make the service compute one layer after another."""
 
-    def __init__(self, limit: int | None = None) -> None:
-        self.limit, self.used = limit, 0
+    def __init__(self, limit: int | None = None, *, charge: Callable[[int], None] | None = None) -> None:
+        self.limit, self.used, self.charge = limit, 0, charge
 
     def spend(self, calls: int, what: str) -> None:
         if self.limit is not None and self.used + calls > self.limit:
             raise Forbidden(f"this request needs {self.used + calls} new routing calls ({what}); more than "
                             f"{self.limit} takes an editor or admin token (or `servicemap coverage`), after which "
                             "the stored result is public", field="Authorization")
+        if calls and self.charge is not None:
+            self.charge(calls)
         self.used += calls
 
 

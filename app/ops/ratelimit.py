@@ -12,10 +12,16 @@ requests that do need it fail with 503 anyway.
 import asyncio
 import ipaddress
 import logging
+import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 
+import anyio.from_thread
 import psycopg
+
+from app.errors import TooManyRequests
 
 log = logging.getLogger("servicemap.ratelimit")
 RECONNECT_AFTER_S = 1.0
@@ -51,14 +57,28 @@ class RateLimiter:
         self._sender: asyncio.Task | None = None
         self._down_until = 0.0
 
-    async def take(self, name: str, client: str, *, limit: int, period_s: float) -> float:
+    async def take(self, name: str, client: str, *, limit: int, period_s: float, slots: int = 1) -> float:
+        """0 if all ``slots`` were granted, else the seconds until the last of them would be."""
         if time.monotonic() < self._down_until:
             return 0.0
-        waiter: Waiter = asyncio.get_running_loop().create_future()
-        self._queued[limit, period_s][f"{name}:{client_key(client)}"].append(waiter)
+        loop = asyncio.get_running_loop()
+        waiters: list[Waiter] = [loop.create_future() for _ in range(slots)]
+        self._queued[limit, period_s][f"{name}:{client_key(client)}"].extend(waiters)
         if self._sender is None or self._sender.done():
             self._sender = asyncio.create_task(self._send_queued())
-        return await waiter
+        return max(await asyncio.gather(*waiters), default=0.0)
+
+    def charge_from_thread(self, name: str, client: str, *, limit: int, period_s: float) -> Callable[[int], None]:
+        """For synchronous routes (which run on worker threads): a function that takes slots for
+        ``client`` and raises TooManyRequests when they are not granted."""
+        def charge(slots: int) -> None:
+            wait = anyio.from_thread.run(partial(self.take, name, client, limit=limit, period_s=period_s,
+                                                 slots=slots))
+            if wait:
+                raise TooManyRequests(f"at most {limit} new routing computations a minute from one client without "
+                                      "a token; retry later, or ask for a coverage that is already computed",
+                                      retry_after=max(1, math.ceil(wait)))
+        return charge
 
     async def _send_queued(self) -> None:
         while self._queued:

@@ -179,6 +179,24 @@ def test_public_requests_cannot_start_large_computations(
         assert capped.status_code == 200 and capped.json()["candidates"]["considered"] <= 1
 
 
+@pytest.mark.usefixtures("helsinki_three")
+def test_one_client_cannot_make_the_service_compute_layer_after_layer(
+        db: Session, database_url: str, helsinki_network, test_districts) -> None:
+    """Each request is within its budget, but the client's new computations per minute are counted
+    across requests (in the shared limiter): the third new layer in a minute is a 429; stored layers
+    and token holders are not counted."""
+    test_districts(HELSINKI_AREA)
+    settings = Settings(database_url=database_url, network_dir=helsinki_network.tile_dir, public_routing_per_minute=2)
+    with TestClient(create_app(settings)) as client:
+        url = f"/api/coverage?mode=walk&district={TEST_ADCODE}&minutes="
+        new_layers = [client.get(f"{url}{m}") for m in (4, 5, 6)]
+        assert [r.status_code for r in new_layers] == [200, 200, 429]
+        assert int(new_layers[2].headers["retry-after"]) >= 1
+        assert client.get(f"{url}5").status_code == 200  # stored: free
+        admin = bearer(add_user(db, name="规划员", role="admin"))
+        assert client.get(f"{url}6", headers=admin).status_code == 200
+
+
 def test_a_district_beyond_the_network_is_measured_only_where_the_network_reaches(
         db: Session, database_url: str, grid_city_network, grid_city, test_districts) -> None:
     west, south, east, north = grid_city.bbox
