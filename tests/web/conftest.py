@@ -51,7 +51,7 @@ def web_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     # The default OSM tile URL on purpose: the browser fixture answers it locally.
     return Settings(database_url=database_url, network_dir=tmp_path_factory.mktemp("web") / "network",
                     frame_ancestors=FRAME_ANCESTORS, tile_url=f"{OSM_TILES}{{z}}/{{x}}/{{y}}.png", tile_crs="wgs84",
-                    rate_limit_per_minute=100_000)  # one browser makes every request of the session
+                    rate_limit_per_minute=100_000, public_routing_per_minute=100_000)  # one browser makes every request
 
 
 @pytest.fixture(scope="session")

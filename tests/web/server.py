@@ -65,7 +65,8 @@ def unthrottled_server(database_url: str, network_dir: Path, **settings: object)
     """The app in a background thread with a rate limit no test reaches (tests that fire many requests),
     plain-text logs, a road network in ``network_dir`` (or none there) and any other ``settings``."""
     server = start_server(Settings(database_url=database_url, network_dir=network_dir, log_json=False,
-                                   rate_limit_per_minute=UNTHROTTLED_PER_MINUTE, **settings))
+                                   rate_limit_per_minute=UNTHROTTLED_PER_MINUTE,
+                                   public_routing_per_minute=UNTHROTTLED_PER_MINUTE, **settings))
     try:
         yield server
     finally:

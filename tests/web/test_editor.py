@@ -109,8 +109,10 @@ def open_per_api(page: Page, server: LiveServer, centre_id: str, moment: str) ->
 
 
 def tile_zoom(page: Page) -> int:
-    src = page.locator("#location-map img.leaflet-tile").first.get_attribute("src")
-    return int(re.search(r"/(\d+)/\d+/\d+\.png", src).group(1))
+    """The zoom level on show: the deepest level among the loaded tiles (just after zooming in, the
+    previous level's tiles are still in the page until Leaflet prunes them)."""
+    sources = page.locator("#location-map img.leaflet-tile-loaded").evaluate_all("tiles => tiles.map(t => t.src)")
+    return max(int(re.search(r"/(\d+)/\d+/\d+\.png", src).group(1)) for src in sources)
 
 
 def mercator_pixels(lon: float, lat: float, zoom: int) -> tuple[float, float]:
