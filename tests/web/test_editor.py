@@ -110,9 +110,12 @@ def open_per_api(page: Page, server: LiveServer, centre_id: str, moment: str) ->
 
 def tile_zoom(page: Page) -> int:
     """The zoom level on show: the deepest level among the loaded tiles (just after zooming in, the
-    previous level's tiles are still in the page until Leaflet prunes them)."""
+    previous level's tiles are still in the page until Leaflet prunes them). A tile whose loading Leaflet
+    aborted keeps its class but shows an empty data: image, and is skipped."""
     sources = page.locator("#location-map img.leaflet-tile-loaded").evaluate_all("tiles => tiles.map(t => t.src)")
-    return max(int(re.search(r"/(\d+)/\d+/\d+\.png", src).group(1)) for src in sources)
+    levels = [int(match.group(1)) for src in sources if (match := re.search(r"/(\d+)/\d+/\d+\.png$", src))]
+    assert levels, f"no map tile on show: {sources}"
+    return max(levels)
 
 
 def mercator_pixels(lon: float, lat: float, zoom: int) -> tuple[float, float]:

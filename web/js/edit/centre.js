@@ -37,6 +37,7 @@ export function createCentreView(app) {
   const location = createLocationEditor({ config: app.config, onChange: updateDirty });
   const reports = createReportsPanel({ onHandled: reportHandled });
   let current = null; // {id, base (record), etag, feature, editable, placing (an unplaced row)}
+  let opening = 0; // counts open() calls, so only the latest one draws
 
   function draft() {
     const loc = location.value();
@@ -101,12 +102,20 @@ export function createCentreView(app) {
     else showReadOnly();
   }
 
-  async function loadHistory() {
+  // The centre's latest changes (none where the editor sees no history: read-only or not created yet).
+  async function fetchHistory(centre = current) {
+    if (!centre.editable || centre.placing) return [];
+    return getJSON("api/audit", { centre_id: centre.id, limit: HISTORY_SHOWN });
+  }
+
+  function showHistory(entries) {
     const list = clear(byId("history-list"));
-    if (!current.editable || current.placing) return;
-    const entries = await getJSON("api/audit", { centre_id: current.id, limit: HISTORY_SHOWN });
     entries.forEach((entry) => list.append(historyItem(entry, { vocab })));
-    if (!entries.length) list.append(el("li", { class: "empty", text: t("noHistory") }));
+    if (!entries.length && current.editable && !current.placing) list.append(el("li", { class: "empty", text: t("noHistory") }));
+  }
+
+  async function loadHistory() {
+    showHistory(await fetchHistory());
   }
 
   async function fetchCentre(id) {
@@ -114,22 +123,29 @@ export function createCentreView(app) {
     return { body, etag, record: recordOf(body) };
   }
 
+  // Everything the view shows is fetched first and drawn at once: nothing moves under a finger that is
+  // about to drag the pin or tap a field.
   async function open(id) {
+    const request = ++opening;
     const { body, etag, record } = await fetchCentre(id);
-    current = { id, base: record, etag, feature: body, editable: app.canEdit(body.properties.district_adcode) };
+    const next = { id, base: record, etag, feature: body, editable: app.canEdit(body.properties.district_adcode) };
+    const target = next.editable ? { id, status: record.status } : null;
+    const [reportList, history] = await Promise.all([reports.fetchFor(target), fetchHistory(next)]);
+    if (request !== opening) return; // another centre was opened meanwhile: it is the one to show
+    current = next;
     hideConflict();
     renderHeader();
     showMode();
     if (current.editable) fill(record);
     byId("submit-label").textContent = t("save");
-    await Promise.all([
-      reports.load(current.editable ? { id, status: record.status } : null), loadHistory(),
-    ]);
+    reports.show(target, reportList);
+    showHistory(history);
   }
 
   // A directory row no geocoder could place: the editor puts it on the map and creates the centre, which
   // starts from the row's fields; where it is, and how sure, is the editor's to say.
   function place(row) {
+    opening += 1; // an open() still under way must not draw over this row
     const base = {
       ...fieldsOf(row), lon: null, lat: null, location_precision: null, location_note: null,
       start: app.districtCentre(row.district_adcode),

@@ -65,14 +65,22 @@ export function createReportsPanel({ onHandled }) {
     reports.forEach((report) => list.append(item(report)));
   }
 
-  // {id, status}: the centre whose reports to show (null hides the panel: no access).
-  async function load(target) {
-    centre = target;
-    panel.hidden = !target;
-    if (!target) return;
-    reports = await getJSON("api/reports", { centre_id: target.id, state: "all", limit: SHOWN });
-    render();
+  // The reports of {id, status} (none for null: no access), fetched without touching the page, so a
+  // centre's view can appear whole instead of growing above the form the editor is already using.
+  async function fetchFor(target) {
+    return target ? getJSON("api/reports", { centre_id: target.id, state: "all", limit: SHOWN }) : [];
   }
 
-  return { load, render: () => centre && render(), setStatus: (status) => { if (centre) centre.status = status; } };
+  function show(target, fetched) {
+    centre = target;
+    reports = fetched;
+    panel.hidden = !target;
+    if (target) render();
+  }
+
+  async function load(target) {
+    show(target, await fetchFor(target));
+  }
+
+  return { fetchFor, show, load, render: () => centre && render(), setStatus: (status) => { if (centre) centre.status = status; } };
 }
