@@ -45,6 +45,7 @@ import queue
 import tarfile
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -151,6 +152,7 @@ class _ValhallaEngine:
 
     locate_batch = 20  # Valhalla's default max_locations for auto
     matrix_batch = 500  # under the default max_matrix_location_pairs (2,500)
+    parallel_locates = 4  # locate batches sent at once (an HTTP service answers them concurrently)
 
     def __init__(self, *, min_hole_m2: float = DEFAULT_MIN_HOLE_M2) -> None:
         self.min_hole_m2 = min_hole_m2
@@ -263,8 +265,9 @@ class _ValhallaEngine:
         if unknown:
             if len(self._origin_snaps) > _ORIGIN_SNAPS_KEPT:
                 self._origin_snaps.clear()
-            fresh = {(mode, max_snap_metres, p): d
-                     for p, d in zip(unknown, self._snap_distances(unknown, mode, max_snap_metres))}
+            # Only "within the limit or not" matters for an origin: searching no farther is quicker.
+            found_within = self._snap_distances(unknown, mode, max_snap_metres, search_metres=max_snap_metres)
+            fresh = {(mode, max_snap_metres, p): d for p, d in zip(unknown, found_within)}
             self._origin_snaps.update(fresh)
             found |= fresh
         return [found[k] for k in keys]
@@ -295,19 +298,26 @@ class _ValhallaEngine:
             if distance is None or distance > max_snap_metres:
                 raise OffNetworkError(field, distance, max_snap_metres)
 
-    def _snap_distances(self, points: list[LonLat], mode: TravelMode,
-                        max_snap_metres: float) -> list[float | None]:
+    def _snap_distances(self, points: list[LonLat], mode: TravelMode, max_snap_metres: float, *,
+                        search_metres: float | None = None) -> list[float | None]:
+        """Metres to the nearest usable edge, None where none is within ``search_metres`` (by default
+        farther than the limit, to report the distance), in batched ``locate`` calls sent in parallel."""
         if not max_snap_metres > 0:
             raise RoutingInputError("max_snap_metres", "must be a positive number of metres")
-        cutoff = max(10 * max_snap_metres, 5_000)  # look farther than the limit to report the distance
-        out: list[float | None] = []
-        for start in range(0, len(points), self.locate_batch):
-            batch = points[start:start + self.locate_batch]
+        cutoff = search_metres or max(10 * max_snap_metres, 5_000)
+        # Split for parallel calls, but never into crumbs: a thread per handful of points costs more.
+        size = min(self.locate_batch, max(50, math.ceil(len(points) / self.parallel_locates)))
+        batches = [points[start:start + size] for start in range(0, len(points), size)]
+
+        def locate(batch: list[LonLat]) -> list[float | None]:
             request = {"locations": [_location(p, cutoff) for p in batch], "costing": mode.costing,
                        "verbose": False}
-            answers = self._call("locate", request)
-            out.extend(_nearest_edge_distance(p, a) for p, a in zip(batch, answers))
-        return out
+            return [_nearest_edge_distance(p, a) for p, a in zip(batch, self._call("locate", request))]
+
+        if len(batches) < 2:
+            return [d for batch in batches for d in locate(batch)]
+        with ThreadPoolExecutor(max_workers=min(self.parallel_locates, len(batches))) as pool:
+            return [d for found in pool.map(locate, batches) for d in found]
 
 
 _NO_PATH_CODES = {442, 443}  # "No path could be found for input", "Exact route match..."
@@ -454,6 +464,7 @@ class Router(_ValhallaEngine):
         import valhalla
 
         super().__init__(min_hole_m2=min_hole_m2)
+        self.parallel_locates = max(1, actors)
         self.tile_dir = Path(tile_dir)
         manifest = self.tile_dir / "manifest.json"
         self.manifest: dict | None = json.loads(manifest.read_text()) if manifest.is_file() else None
