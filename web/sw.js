@@ -2,18 +2,18 @@
 // network with the last copy kept, so the list still opens offline with a note of how old it is.
 // Answers the page fetched before this worker controlled it arrive as "keep" messages (offline.js).
 // Bump VERSION with every release of the front end: the new worker then re-caches the whole shell.
-const VERSION = "v3";
+const VERSION = "v4";
 const SHELL_CACHE = `servicemap-shell-${VERSION}`;
 const DATA_CACHE = "servicemap-data-v1";
 const OFFLINE_HEADER = "X-Servicemap-Offline";
 const FETCHED_AT_HEADER = "X-Servicemap-Fetched-At";
 
+// The rider page, installed on the first visit so it opens offline. The planner view's modules are
+// not installed on every rider's phone: they are cached like any static file when the view is used.
 const SHELL = [
-  "./", "embed", "index.html", "manifest.webmanifest", "css/app.css", "css/planner.css",
+  "./", "embed", "index.html", "manifest.webmanifest", "css/app.css",
   "js/api.js", "js/app.js", "js/coords.js", "js/deeplinks.js", "js/dom.js", "js/filters.js", "js/i18n.js",
   "js/map.js", "js/rider.js", "js/ridermap.js", "js/share.js", "js/state.js", "js/stations.js",
-  "js/planner.js", "js/planner-strings.js", "js/plannerformat.js", "js/timecontrol.js", "js/coverage.js",
-  "js/coveragemap.js", "js/coveragetable.js", "js/profile.js", "js/siting.js", "js/sitesfile.js", "js/isochrones.js",
   "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
   "icons/icon.svg", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png",
 ];

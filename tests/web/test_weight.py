@@ -1,4 +1,4 @@
-"""The page stays light: our JS + CSS + Leaflet under the gzipped budget, and the offline shell is complete."""
+"""The page stays light: our JS + CSS + Leaflet under the gzipped budget, and the offline shell is the rider page."""
 import re
 
 from bench.web_weight import BUDGET_GZIP_KB, WEB, asset_groups, static_closure, view_groups, weigh
@@ -11,11 +11,15 @@ def test_js_css_and_leaflet_fit_the_gzip_budget() -> None:
     assert packed / 1024 < BUDGET_GZIP_KB
 
 
-def test_service_worker_caches_every_module_and_stylesheet() -> None:
+def test_service_worker_installs_the_rider_page_and_none_of_the_planner() -> None:
     shell = set(re.findall(r'"((?:js|css|vendor|icons)/[^"]+)"', (WEB / "sw.js").read_text(encoding="utf-8")))
-    shipped = {str(path.relative_to(WEB)) for pattern in ("js/*.js", "css/*.css", "icons/*.png", "icons/*.svg")
-               for path in WEB.glob(pattern)}
-    assert shipped <= shell, f"not cached for offline use: {sorted(shipped - shell)}"
+    groups = view_groups()
+    rider = {str(path.relative_to(WEB)) for path in groups["rider page"]}
+    icons = {str(path.relative_to(WEB)) for pattern in ("icons/*.png", "icons/*.svg") for path in WEB.glob(pattern)}
+    planner = {str(path.relative_to(WEB)) for path in groups["planner view adds"]}
+    assert rider | icons <= shell, f"not cached for offline use: {sorted(rider | icons - shell)}"
+    assert not shell & planner, f"installed on every rider's phone: {sorted(shell & planner)}"
+    assert shell <= rider | icons, f"cached but not on the rider page: {sorted(shell - rider - icons)}"
     assert all((WEB / path).exists() for path in shell), "sw.js caches a file that does not exist"
 
 
