@@ -51,6 +51,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = time.max
 # OSM caps tag values at 255 characters; longer text is prose, not an expression.
 MAX_EXPRESSION_LENGTH = 255
+# Enough of the text after a syntax error to find the spot, short enough to quote in one line.
+SNIPPET_LENGTH = 15
 
 DayKind = Literal["holiday", "makeup_workday", "workday", "weekend"]
 
@@ -66,37 +68,60 @@ _PARSER_POSITION = re.compile(r"-->\s*\d+:(\d+)")
 _PARSER_EXPECTED = re.compile(r"=\s*(expected .+)")
 
 
+ProblemKind = Literal["not_text", "empty", "too_long", "syntax"]
+
+
 class InvalidOpeningHours(ValueError):
-    """The text is not a valid OSM opening_hours expression; the message says where and why."""
+    """The text is not a valid OSM opening_hours expression. The message says where and why in English;
+    the attributes say the same as data, so a page can word it in its own language:
+
+    - kind: "not_text", "empty", "too_long" (over MAX_EXPRESSION_LENGTH) or "syntax"
+    - column: for "syntax", the 1-based character where the parser stopped (None if it did not say)
+    - snippet: the text from that character on, at most SNIPPET_LENGTH characters
+    """
+
+    def __init__(self, message: str, *, kind: ProblemKind, column: int | None = None,
+                 snippet: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.column = column
+        self.snippet = snippet
+
+    def problem(self) -> dict[str, object]:
+        return {"kind": self.kind, "column": self.column, "snippet": self.snippet}
 
 
-def _parser_message(text: str, error: ParserError) -> str:
+def _syntax_error(text: str, error: ParserError) -> InvalidOpeningHours:
     detail = str(error)
     position = _PARSER_POSITION.search(detail)
     expected = _PARSER_EXPECTED.search(detail)
     reason = expected.group(1) if expected else "syntax error"
     if position is None:
-        return f"invalid opening_hours expression {text!r}: {reason}"
+        return InvalidOpeningHours(f"invalid opening_hours expression {text!r}: {reason}", kind="syntax")
     column = int(position.group(1))
-    snippet = text[max(column - 1, 0):column + 14]
-    return f"invalid opening_hours expression {text!r} at character {column} ({snippet!r}): {reason}"
+    snippet = text[max(column - 1, 0):column - 1 + SNIPPET_LENGTH]
+    return InvalidOpeningHours(
+        f"invalid opening_hours expression {text!r} at character {column} ({snippet!r}): {reason}",
+        kind="syntax", column=column, snippet=snippet,
+    )
 
 
 def validate_opening_hours(expr: str) -> str:
     """Return the expression stripped of surrounding blanks, or raise InvalidOpeningHours."""
     if not isinstance(expr, str):
-        raise InvalidOpeningHours(f"opening_hours must be text, got {type(expr).__name__}")
+        raise InvalidOpeningHours(f"opening_hours must be text, got {type(expr).__name__}", kind="not_text")
     text = expr.strip()
     if not text:
-        raise InvalidOpeningHours("opening_hours is empty; leave it unset (None) when hours are unknown")
+        raise InvalidOpeningHours("opening_hours is empty; leave it unset (None) when hours are unknown",
+                                  kind="empty")
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise InvalidOpeningHours(
-            f"opening_hours is {len(text)} characters long; the limit is {MAX_EXPRESSION_LENGTH}"
+            f"opening_hours is {len(text)} characters long; the limit is {MAX_EXPRESSION_LENGTH}", kind="too_long"
         )
     try:
         OpeningHours(text)
     except ParserError as error:
-        raise InvalidOpeningHours(_parser_message(text, error)) from None
+        raise _syntax_error(text, error) from None
     return text
 
 

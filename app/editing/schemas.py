@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from app.catalogue.schemas import Adcode, Moment
+from geo.hours import ProblemKind
 
 ReportState = Literal["open", "confirmed", "dismissed"]
 Role = Literal["editor", "admin"]
@@ -150,10 +151,21 @@ class PreviewDay(BaseModel):
     hours: list[str] = Field(description="Open intervals that day, e.g. 09:00-12:00; empty when closed")
 
 
+class HoursProblem(BaseModel):
+    """Why the text is not valid, as data: pages word it in their own language."""
+
+    kind: ProblemKind = Field(description="empty (blank text), too_long (over 255 characters), syntax (the parser "
+                                          "stopped), not_text")
+    column: int | None = Field(description="For syntax: the 1-based character where the parser stopped; "
+                                           "null when it did not say")
+    snippet: str | None = Field(description="For syntax: the text from `column` on, at most 15 characters")
+
+
 class HoursPreviewOut(BaseModel):
     valid: bool
     normalized: str | None = Field(description="The text as it would be stored")
-    error: str | None = Field(description="Why the text is not valid opening_hours")
+    error: str | None = Field(description="Why the text is not valid opening_hours, in English")
+    problem: HoursProblem | None = Field(description="The same reason as data; null when the text is valid")
     at: datetime
     open_now: bool | None = Field(description="Open at `at`, as the API's open_at filter decides; null: unknown")
     next_change: datetime | None = Field(description="When open_now next flips (within 16 days)")

@@ -163,6 +163,24 @@ def test_invalid_hours_are_answered_not_refused(client: TestClient, text: str) -
     assert response.status_code == 200
     body = response.json()
     assert body["valid"] is False and body["error"] and body["open_now"] is None and body["week"] == []
+    assert HoursPreviewOut.model_validate(body).problem is not None
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("Mo-Fx 09:00", {"kind": "syntax", "column": 4, "snippet": "Fx 09:00"}),
+    ("  Mo-Fx 09:00 ", {"kind": "syntax", "column": 4, "snippet": "Fx 09:00"}),  # counted in the stored text
+    ("   ", {"kind": "empty", "column": None, "snippet": None}),
+    ("24/7; " * 50, {"kind": "too_long", "column": None, "snippet": None}),
+])
+def test_invalid_hours_say_what_is_wrong_as_data(client: TestClient, text: str, problem: dict) -> None:
+    body = client.post("/api/hours/preview", json={"opening_hours": text}).json()
+    assert body["problem"] == problem
+    assert body["valid"] is False and body["error"]  # the English sentence stays for existing clients
+
+
+def test_valid_hours_have_no_problem(client: TestClient) -> None:
+    body = client.post("/api/hours/preview", json={"opening_hours": "Mo-Fr 09:00-17:00"}).json()
+    assert body["valid"] is True and body["problem"] is None and body["error"] is None
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -168,6 +168,29 @@ def test_evaluating_an_invalid_expression_raises(expr: str) -> None:
         hours_on(expr, date(2025, 10, 20))
 
 
+@pytest.mark.parametrize(
+    ("expr", "problem"),
+    [
+        ("Mo-Fx 09:00", {"kind": "syntax", "column": 4, "snippet": "Fx 09:00"}),
+        ("周一至周五 9:00-17:00", {"kind": "syntax", "column": 1, "snippet": "周一至周五 9:00-17:0"}),
+        ("Mo-Fr 09:00-17:00; Sa 10:00-1", {"kind": "syntax", "column": 29, "snippet": "1"}),
+        ("", {"kind": "empty", "column": None, "snippet": None}),
+        ("Mo-Fr 09:00-17:00; " * 20, {"kind": "too_long", "column": None, "snippet": None}),
+        (None, {"kind": "not_text", "column": None, "snippet": None}),
+    ],
+)
+def test_invalid_expressions_say_what_is_wrong_as_data(expr: str, problem: dict) -> None:
+    with pytest.raises(InvalidOpeningHours) as raised:
+        validate_opening_hours(expr)
+    assert raised.value.problem() == problem
+
+
+def test_the_snippet_is_bounded() -> None:
+    with pytest.raises(InvalidOpeningHours) as raised:
+        validate_opening_hours("Mo-Fr 09:00-17:00; xx " + "Sa 10:00-12:00, " * 5)
+    assert raised.value.column == 20 and raised.value.snippet == "xx Sa 10:00-12:"
+
+
 def test_invalid_opening_hours_is_a_value_error() -> None:
     assert issubclass(InvalidOpeningHours, ValueError)
 

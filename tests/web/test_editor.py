@@ -394,6 +394,31 @@ def test_english_switch(new_context: NewContext, live_server: LiveServer, tokens
     screenshot(page, "editor-phone-english", full_page=False)
 
 
+def english_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]{4,}", text))
+
+
+def test_invalid_hours_are_explained_in_the_page_language(
+    new_context: NewContext, live_server: LiveServer, tokens: dict
+) -> None:
+    page = sign_in(new_context().new_page(), live_server, tokens["wuhua"])
+    open_centre(page, OPEN_WITH_CHARGING)
+    page.get_by_label("opening_hours 原文（OpenStreetMap 格式，熟悉的人可以直接改）").fill("Mo-Fx 09:00")
+    check = page.locator("#hours-check")
+    expect(check).to_contain_text("第 4 个字符")
+    chinese = check.text_content()
+    assert "“Fx 09:00”" in chinese
+    # The parser's English ("invalid", "expression", "expected"…) stays out; the format's name may be there.
+    assert english_words(chinese.replace("“Fx 09:00”", "")) <= {"OpenStreetMap"}, chinese
+
+    page.get_by_role("button", name="保存").click()  # the save path words it the same way
+    expect(page.locator("#form-error")).to_have_text(chinese.removeprefix("✗ "))
+
+    page.get_by_role("button", name="Switch to English").click()
+    expect(check).to_contain_text("Not understood at character 4 (“Fx 09:00”)")
+    assert not re.search(r"[\u4e00-\u9fff]", check.text_content())
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_axe_finds_no_serious_violations(
     new_context: NewContext, live_server: LiveServer, tokens: dict, axe_source: str, size: str

@@ -1,22 +1,39 @@
 """From a directory without coordinates to the map: `servicemap import --geocode amap --allow-unplaced` against
 the local geocoder stand-in places some rows and keeps the others for editors; on /edit (Chromium, 360×740 and
-1280×800) the editor of their district sees them under "需要定位" with the reason, drops the pin, saves, and the
-centre is where the pin was dropped, the row gone, the creation audited. An editor of another district never
-sees the row. Names and addresses are synthetic test data (合成测试…); only the points and districts are real."""
+1280×800) the editor of their district sees them under "需要定位", above the stations (folded when many), with
+the reason, drops the pin, saves, and the centre is where the pin was dropped, the row gone, the creation
+audited. An editor of another district never sees the row. Names and addresses are synthetic test data (合成测试…); only the points and districts are real."""
 import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy.orm import Session
 
 from app.catalogue import repository
-from tests.builders import CUIHU_WUHUA, KUNMING_STATION_GUANDU, add_user, bearer, geocode_import, write_directory
+from app.models import UnplacedRow
+from tests.builders import (
+    CUIHU_WUHUA,
+    KUNMING_STATION_GUANDU,
+    add_user,
+    bearer,
+    geocode_import,
+    write_directory,
+)
 from tests.geocoder_server import GeocoderServer, Place
 from tests.web.conftest import NewContext, screenshot
 from tests.web.server import LiveServer
+from tests.web.stations import load_stations
 from tests.web.test_a11y import blocking_violations
-from tests.web.test_editor import SIZES, drag_pin, expected_drop, metres_between, sign_in, stored, tile_zoom
+from tests.web.test_editor import (
+    SIZES,
+    drag_pin,
+    expected_drop,
+    metres_between,
+    sign_in,
+    stored,
+    tile_zoom,
+)
 
 WUHUA, GUANDU = "530102", "530111"
 HOURS = "Mo-Fr 09:00-12:00,14:00-17:30; PH off"
@@ -65,6 +82,21 @@ def map_start(page: Page, server: LiveServer, token: str, adcode: str) -> tuple[
     return district["lon"], district["lat"]
 
 
+def is_above(upper: Locator, lower: Locator) -> bool:
+    top, below = upper.bounding_box(), lower.bounding_box()
+    return top is not None and below is not None and top["y"] + top["height"] <= below["y"]
+
+
+def add_unplaced_rows(db: Session, count: int) -> None:
+    """`count` rows of a Wuhua directory the geocoder could not place, as an import keeps them."""
+    db.add_all(UnplacedRow(id=f"test-unplaced-{n:03d}", name_zh=f"合成测试待定位{n}", address=f"合成测试无此路{n}号",
+                           district_adcode=WUHUA, source="合成测试名录", reason="Amap found nothing",
+                           reason_zh="高德地图没有找到这个地址", provider="amap", line=n + 1,
+                           record={"name_zh": f"合成测试待定位{n}", "kind": "rider_station"})
+               for n in range(1, count + 1))
+    db.commit()
+
+
 def unplaced_item(page: Page, row_id: str):
     return page.locator(f'#unplaced-list .centre-item[data-id="{row_id}"]')
 
@@ -98,6 +130,8 @@ def test_editor_places_a_row_the_geocoder_could_not(
     expect(section).to_be_visible()
     expect(page.locator("#unplaced-list .centre-item")).to_have_count(2)
     expect(page.locator("#unplaced-count")).to_have_text("2 个站点等待定位。")
+    expect(unplaced_item(page, nothing)).to_be_visible()  # a short list starts unfolded
+    assert is_above(section, page.locator("#centre-list")), "rows to place come before the stations"
     expect(unplaced_item(page, nothing)).to_contain_text("高德地图没有找到“五华区合成测试无此地址”")
     expect(unplaced_item(page, road_only)).to_contain_text("只把“五华区合成测试大道”匹配到“道路”一级")
     expect(unplaced_item(page, road_only)).to_contain_text("名录第 4 行")
@@ -144,6 +178,23 @@ def test_editor_places_a_row_the_geocoder_could_not(
     expect(page.locator(f'#centre-list .centre-item[data-id="{road_only}"]')).to_be_visible()
     expect(page.locator("#unplaced-list .centre-item")).to_have_count(1)
     expect(unplaced_item(page, road_only)).to_have_count(0)
+
+
+def test_a_long_list_to_place_starts_folded_above_the_stations(
+    new_context: NewContext, live_server: LiveServer, db: Session, tokens: dict
+) -> None:
+    load_stations(db)
+    add_unplaced_rows(db, 12)
+    page = sign_in(new_context().new_page(), live_server, tokens["wuhua"])
+    count = page.locator("#unplaced-count")
+    expect(count).to_have_text("12 个站点等待定位。")
+    expect(page.locator("#unplaced-list .centre-item").first).to_be_hidden()
+    expect(page.locator("#centre-list .centre-item").first).to_be_in_viewport()  # 360×740: not pushed away
+    assert is_above(page.locator("#unplaced-section"), page.locator("#centre-list"))
+    screenshot(page, "placing-phone-folded", full_page=False)
+    count.click()
+    expect(page.locator("#unplaced-list .centre-item")).to_have_count(12)
+    expect(page.locator("#unplaced-list .centre-item").first).to_be_visible()
 
 
 def test_editor_of_another_district_does_not_see_the_row(

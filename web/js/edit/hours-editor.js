@@ -20,6 +20,23 @@ function rangeHint(range) {
   return { text: range.end === "00:00" || range.end === "24:00" ? t("toMidnight") : "", error: false };
 }
 
+// Why the server refused the text, in the page's language, from its `problem` (the English `error` is
+// for other API clients; a server without `problem` still gets its sentence shown).
+function reasonOf(answer) {
+  const problem = answer.problem;
+  if (!problem) return answer.error;
+  if (problem.kind === "empty") return t("hoursEmpty");
+  if (problem.kind === "too_long") return t("hoursTooLong");
+  if (problem.kind === "syntax" && problem.column) {
+    return t("hoursSyntaxAt", { column: problem.column, snippet: problem.snippet });
+  }
+  return t("hoursSyntax");
+}
+
+function verdictOf(answer) {
+  return { valid: answer.valid, error: answer.valid ? null : reasonOf(answer) };
+}
+
 function holidayName(day) {
   return day.holiday ? day.holiday[getLang() === "en" ? "en" : "zh"] : "";
 }
@@ -184,12 +201,11 @@ export function createHoursEditor(root, { onChange }) {
     raw.setAttribute("aria-invalid", valid ? "false" : "true");
   }
 
+  // The answer is kept as the server gave it, so a language switch words its reason anew.
   function showResult(answer) {
-    // The server's reason for blank text speaks of "None"; the editor gets the page's own words.
-    const result = !answer.valid && !raw.value.trim() ? { ...answer, error: t("hoursEmpty") } : answer;
-    checked.result = result;
-    showCheck(result);
-    renderPreview(result);
+    checked.result = answer;
+    showCheck(verdictOf(answer));
+    renderPreview(answer);
   }
 
   function stateText(result) {
@@ -282,13 +298,14 @@ export function createHoursEditor(root, { onChange }) {
     set,
     // The text to store: null when the hours are unknown.
     value: () => (unknown.checked ? null : raw.value.trim()),
-    // Resolves to {valid, error} for the current text, asking the server if it has not answered yet.
+    // Resolves to {valid, error} for the current text, asking the server if it has not answered yet;
+    // the error is in the page's language.
     async verdict() {
       if (unknown.checked) return { valid: true };
       if (!raw.value.trim()) return { valid: false, error: t("hoursEmpty") };
       const gridProblem = supported && schedule.days.concat([schedule.ph.ranges]).flat().some((r) => rangeProblem(r));
       if (gridProblem) return { valid: false, error: t("fixRanges") };
-      return check();
+      return verdictOf(await check());
     },
     render() {
       renderGrid();

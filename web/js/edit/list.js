@@ -1,5 +1,5 @@
 // The centres an editor looks after: those with open rider reports first, with search and a district
-// choice. The directory rows that still need a location are listed below them (unplaced.js).
+// choice. The directory rows that still need a location are listed above them (unplaced.js).
 import { announce, byId, clear, el } from "../dom.js";
 import { label } from "../i18n.js";
 import { getJSON } from "./api.js";

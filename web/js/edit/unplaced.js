@@ -1,12 +1,16 @@
 // "Needs a location": directory rows the geocoder could not place (GET api/unplaced), with the reason in
 // the page's language. Placing one opens it like a centre, with the pin to drag; saving creates the centre
-// (POST api/centres with the row's id and fields) and the row leaves the list.
+// (POST api/centres with the row's id and fields) and the row leaves the list. It sits above the stations,
+// folded to its count when long.
 import { announce, byId, clear, el } from "../dom.js";
 import { getLang } from "../i18n.js";
 import { call } from "./api.js";
 import { t } from "./strings.js";
 
 const SHOWN = 100;
+// Up to this many rows the list starts unfolded; more start folded to their count, so the stations below
+// stay in reach.
+const UNFOLDED_UP_TO = 5;
 
 // Why the geocoder could not place the row, in the page's language, and where it is in the directory.
 export function unplacedReason(row) {
@@ -38,6 +42,8 @@ export function createUnplacedList(app) {
       announce(t("errorLoading", { m: error.message }), { error: true });
       return;
     }
+    // Only on load: a language switch or a placed row leaves the list as the editor folded it.
+    byId("unplaced-details").open = rows.length <= UNFOLDED_UP_TO;
     render();
   }
 
