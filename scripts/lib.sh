@@ -71,12 +71,16 @@ pg_run() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# Where a local cluster lives. As root, postgres must be able to reach it; e.g. a clone under /root
-# keeps its clusters under /var/tmp instead.
+# Where a local cluster lives: in $LOCAL_DIR, which the postgres account must be able to reach as
+# root. Otherwise (e.g. a clone under /root or in a private mktemp directory) under /var/tmp, named
+# after $LOCAL_DIR, so a different SERVICEMAP_LOCAL_DIR never lands on this checkout's own cluster
+# (the default .local keeps the name earlier versions gave it: the checkout's path).
 cluster_dir() {
-  local name="$1" dir="$LOCAL_DIR/$1"
-  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$PROJECT_DIR" 2>/dev/null; then
-    dir="/var/tmp/servicemap-$name-$(printf '%s' "$PROJECT_DIR" | md5sum | cut -c1-12)"
+  local name="$1" dir="$LOCAL_DIR/$1" reach="$LOCAL_DIR" key="$LOCAL_DIR"
+  [ -d "$reach" ] || reach="$(dirname "$LOCAL_DIR")"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$reach" 2>/dev/null; then
+    [ "$LOCAL_DIR" = "$PROJECT_DIR/.local" ] && key="$PROJECT_DIR"
+    dir="/var/tmp/servicemap-$name-$(printf '%s' "$key" | md5sum | cut -c1-12)"
   fi
   echo "$dir"
 }

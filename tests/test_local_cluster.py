@@ -32,6 +32,8 @@ def serve_cluster() -> Iterator[tuple[str, Path]]:
     script = f'source "{PROJECT_DIR}/scripts/lib.sh" && ensure_database servicemap serve >&2 && echo "$DATABASE_URL"'
     made = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert made.returncode == 0, made.stderr
+    # Made where it was asked for, wherever this checkout lives: not on the checkout's own cluster.
+    assert (local / "pg" / "PG_VERSION").is_file(), made.stderr
     try:
         yield made.stdout.strip().splitlines()[-1], local
     finally:
